@@ -1,0 +1,11 @@
+// Unit and integration tests; the browser test has its own config (vitest.e2e.config.ts).
+import {defineConfig} from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    exclude: ["tests/e2e/**", "node_modules/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000
+  }
+});
