@@ -1,0 +1,73 @@
+// The CLI's entry: builds the command tree and maps failures to exit codes (DESIGN.md, "The CLI").
+import {Command, CommanderError} from "commander";
+import {ConfigError, loadConfig} from "../config/index.ts";
+import {ProblemFileError} from "../datasets/index.ts";
+import {processIo, UsageError, type CliIo} from "./io.ts";
+import {registerProblems} from "./problems.ts";
+
+const VERSION = "0.1.0";
+
+/** Commands whose engine lands in a later issue: listed in --help, and they say so when run. */
+const PLANNED: Array<{name: string; args?: string; description: string; issue: number}> = [
+  {name: "judge", description: "judge every human solution of a problem file against all its tests", issue: 3},
+  {name: "exec", description: "run one program once in the sandbox", issue: 3},
+  {name: "feedback", description: "the execution feedback a model would get for a program", issue: 3},
+  {name: "prompts", description: "print the prompt catalog", issue: 4},
+  {name: "run", args: "[experiment]", description: "run (or resume) an experiment", issue: 4},
+  {name: "estimate", description: "pass@k and pass n@k from per-trajectory outcomes", issue: 5},
+  {name: "figure", args: "[name]", description: "re-run one figure's loader (only missing work is done)", issue: 5},
+  {name: "rft", args: "[action]", description: "rejection-sampling fine-tuning data: `rft build`", issue: 6},
+  {name: "bench", args: "[which]", description: "benchmarks: `bench exec`, `bench generate`", issue: 3}
+];
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("reprompt")
+    .description("Re-run and publish the study of how LLMs reason in (multi-turn) code generation")
+    .version(VERSION)
+    .showSuggestionAfterError()
+    .configureOutput({writeOut: io.stdout, writeErr: io.stderr})
+    .exitOverride();
+  registerProblems(program, io);
+  program
+    .command("config")
+    .description("print the configuration reprompt reads (reprompt.config.js)")
+    .option("--json", "machine-readable output")
+    .action(async (options: {json?: boolean}) => {
+      const config = await loadConfig();
+      io.stdout(options.json ? JSON.stringify(config) + "\n" : JSON.stringify(config, null, 2) + "\n");
+    });
+  for (const planned of PLANNED) {
+    const command = program
+      .command(planned.name)
+      .description(`${planned.description} (not available yet: issue #${planned.issue})`)
+      .allowUnknownOption()
+      .action(() => {
+        throw new UsageError(`reprompt ${planned.name}: not available yet in this version (tracked in issue #${planned.issue})`);
+      });
+    if (planned.args) command.argument(planned.args);
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, {from: "user"});
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2; // commander already printed the message (unknown command, bad flag)
+    }
+    if (error instanceof UsageError || error instanceof ProblemFileError || error instanceof ConfigError) {
+      io.stderr(`reprompt: ${error.message}\n`);
+      return error instanceof UsageError ? error.exitCode : 2;
+    }
+    io.stderr(`reprompt: unexpected error: ${(error as Error).stack ?? error}\n`);
+    return 1;
+  }
+}

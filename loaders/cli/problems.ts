@@ -1,0 +1,36 @@
+// `reprompt problems`: checks a problem file and summarises it (a quick way to validate your own dataset).
+import type {Command} from "commander";
+import {allTests, readProblemsJsonl} from "../datasets/index.ts";
+import type {CliIo} from "./io.ts";
+
+export function registerProblems(program: Command, io: CliIo): void {
+  program
+    .command("problems")
+    .description("validate a problem file (JSONL) and print one summary line per problem")
+    .requiredOption("--problems <file>", "problems in the JSONL schema of data/demo/problems.jsonl")
+    .option("--json", "JSON lines instead of a table")
+    .action((options: {problems: string; json?: boolean}) => {
+      const problems = readProblemsJsonl(options.problems);
+      for (const p of problems) {
+        const row = {
+          id: p.id,
+          dataset: p.dataset,
+          difficulty: p.difficulty.label,
+          io_mode: p.ioMode,
+          tests: {public: p.tests.public.length, private: p.tests.private.length, generated: p.tests.generated.length},
+          solutions: {
+            correct: p.solutions.filter((s) => s.label === "correct").length,
+            incorrect: p.solutions.filter((s) => s.label === "incorrect").length
+          }
+        };
+        io.stdout(
+          options.json
+            ? JSON.stringify(row) + "\n"
+            : `${p.id.padEnd(28)} ${p.difficulty.label.padEnd(12)} ${p.ioMode.padEnd(8)} tests ${allTests(p).length
+                .toString()
+                .padStart(3)}  solutions ${row.solutions.correct}+/${row.solutions.incorrect}-\n`
+        );
+      }
+      if (!options.json) io.stderr(`${problems.length} problems OK in ${options.problems}\n`);
+    });
+}

@@ -1,0 +1,41 @@
+// Reads and validates reprompt.config.js (or $REPROMPT_CONFIG); errors name the file and the field.
+import {existsSync} from "node:fs";
+import {join, resolve} from "node:path";
+import {pathToFileURL} from "node:url";
+import {projectRoot} from "../store/index.ts";
+import {configSchema, type RepromptConfig} from "./schema.ts";
+
+export type {RepromptConfig, RepromptConfigInput} from "./schema.ts";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.REPROMPT_CONFIG ? resolve(env.REPROMPT_CONFIG) : join(projectRoot, "reprompt.config.js");
+}
+
+/** Validates a config value; `file` only names the source in errors. */
+export function parseConfig(value: unknown, file: string): RepromptConfig {
+  const parsed = configSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    throw new ConfigError(`${file}: field \`${field || "(root)"}\`: ${issue.message}`);
+  }
+  const names = new Set<string>();
+  for (const dataset of parsed.data.datasets) {
+    if (names.has(dataset.name)) throw new ConfigError(`${file}: field \`datasets\`: duplicate dataset name "${dataset.name}"`);
+    names.add(dataset.name);
+  }
+  return parsed.data;
+}
+
+export async function loadConfig(file = configPath()): Promise<RepromptConfig> {
+  if (!existsSync(file)) {
+    if (file === join(projectRoot, "reprompt.config.js")) return parseConfig({}, file);
+    throw new ConfigError(`${file}: config file not found (set REPROMPT_CONFIG to an existing file)`);
+  }
+  const module = await import(pathToFileURL(file).href);
+  return parseConfig(module.default, file);
+}

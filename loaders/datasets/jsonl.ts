@@ -1,0 +1,130 @@
+// Reads problem files in the JSONL schema of data/sample-problems.jsonl (documented in data/demo/README.md).
+import {readFileSync} from "node:fs";
+import {z} from "zod";
+import {normaliseDifficulty} from "./difficulty.ts";
+import type {Problem} from "./problem.ts";
+
+const testCase = z.object({input: z.string(), output: z.string()});
+
+const solution = z.object({
+  code: z.string(),
+  language: z.string().default("PYTHON3"),
+  listed_as: z.enum(["correct", "incorrect"]),
+  local_verdict: z.string().nullish(),
+  failed_test_index: z.number().int().nonnegative().nullish(),
+  failure_reason: z.string().nullish()
+});
+
+const problemRow = z
+  .object({
+    id: z.string().min(1),
+    dataset: z.string().min(1),
+    split: z.string().nullish(),
+    origin: z.unknown().optional(),
+    name: z.string().nullish(),
+    url: z.string().nullish(),
+    difficulty: z.union([z.record(z.string(), z.unknown()), z.string()]).nullish(),
+    description: z.string().nullish(),
+    io_mode: z.enum(["stdio", "function"]),
+    fn_name: z.string().nullish(),
+    starter_code: z.string().nullish(),
+    public_tests: z.array(testCase),
+    private_tests: z.array(testCase),
+    generated_tests: z.array(testCase).default([]),
+    time_limit_s: z.number().positive().nullish(),
+    memory_limit_bytes: z.number().positive().nullish(),
+    multiple_answers_suspected: z.boolean().default(false),
+    solutions: z.array(solution).default([])
+  })
+  .superRefine((row, ctx) => {
+    if (row.io_mode === "function" && !row.fn_name) {
+      ctx.addIssue({code: "custom", path: ["fn_name"], message: 'required when io_mode is "function"'});
+    }
+  });
+
+export type ProblemRow = z.input<typeof problemRow>;
+
+/** A problem file could not be read; the message names the file, line and field. */
+export class ProblemFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly field: string | null,
+    problem: string
+  ) {
+    super(`${file}:${line}: ${field ? `field \`${field}\`: ` : ""}${problem}`);
+    this.name = "ProblemFileError";
+  }
+}
+
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
+}
+
+/** Parses one JSONL text; `file` is only used in error messages. */
+export function parseProblemsJsonl(text: string, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, number>();
+  const lines = text.split("\n");
+  lines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    if (!raw.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw new ProblemFileError(file, lineNo, null, `not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = problemRow.safeParse(json);
+    if (!parsed.success) {
+      const [first, ...rest] = parsed.error.issues;
+      const more = rest.slice(0, 4).map((i) => `; field \`${fieldPath(i.path)}\`: ${i.message}`).join("");
+      throw new ProblemFileError(file, lineNo, fieldPath(first.path) || null, first.message + more);
+    }
+    const row = parsed.data;
+    const ref = `${row.dataset}/${row.id}`;
+    const earlier = seen.get(ref);
+    if (earlier) throw new ProblemFileError(file, lineNo, "id", `duplicate id ${JSON.stringify(row.id)} (also on line ${earlier})`);
+    seen.set(ref, lineNo);
+    problems.push(fromRow(row));
+  });
+  return problems;
+}
+
+export function readProblemsJsonl(file: string): Problem[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ProblemFileError(file, 0, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  return parseProblemsJsonl(text, file);
+}
+
+function fromRow(row: z.output<typeof problemRow>): Problem {
+  return {
+    dataset: row.dataset,
+    id: row.id,
+    split: row.split ?? null,
+    name: row.name ?? null,
+    url: row.url ?? null,
+    statement: row.description ?? null,
+    ioMode: row.io_mode,
+    fnName: row.fn_name ?? null,
+    starterCode: row.starter_code ?? null,
+    tests: {public: row.public_tests, private: row.private_tests, generated: row.generated_tests},
+    timeLimitS: row.time_limit_s ?? null,
+    memoryLimitBytes: row.memory_limit_bytes ?? null,
+    difficulty: normaliseDifficulty(row.difficulty),
+    multipleAnswersSuspected: row.multiple_answers_suspected,
+    solutions: row.solutions.map((s) => ({
+      code: s.code,
+      language: s.language,
+      label: s.listed_as,
+      recordedVerdict: s.local_verdict ?? null,
+      recordedFailedTest: s.failed_test_index ?? null,
+      note: s.failure_reason ?? null
+    })),
+    origin: row.origin ?? null
+  };
+}
