@@ -3,18 +3,18 @@ import {Command, CommanderError} from "commander";
 import {ConfigError, loadConfig} from "../config/index.ts";
 import {ProblemFileError} from "../datasets/index.ts";
 import {processIo, UsageError, type CliIo} from "./io.ts";
+import {registerEstimate} from "./estimate.ts";
+import {registerExec} from "./exec.ts";
+import {registerJudge} from "./judge.ts";
 import {registerProblems} from "./problems.ts";
+import {registerPrompts} from "./prompts.ts";
 
 const VERSION = "0.1.0";
 
 /** Commands whose engine lands in a later issue: listed in --help, and they say so when run. */
 const PLANNED: Array<{name: string; args?: string; description: string; issue: number}> = [
-  {name: "judge", description: "judge every human solution of a problem file against all its tests", issue: 3},
-  {name: "exec", description: "run one program once in the sandbox", issue: 3},
   {name: "feedback", description: "the execution feedback a model would get for a program", issue: 3},
-  {name: "prompts", description: "print the prompt catalog", issue: 4},
   {name: "run", args: "[experiment]", description: "run (or resume) an experiment", issue: 4},
-  {name: "estimate", description: "pass@k and pass n@k from per-trajectory outcomes", issue: 5},
   {name: "figure", args: "[name]", description: "re-run one figure's loader (only missing work is done)", issue: 5},
   {name: "rft", args: "[action]", description: "rejection-sampling fine-tuning data: `rft build`", issue: 6},
   {name: "bench", args: "[which]", description: "benchmarks: `bench exec`, `bench generate`", issue: 3}
@@ -28,6 +28,10 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({writeOut: io.stdout, writeErr: io.stderr})
     .exitOverride();
   registerProblems(program, io);
+  registerJudge(program, io);
+  registerExec(program, io);
+  registerPrompts(program, io);
+  registerEstimate(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")

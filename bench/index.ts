@@ -1,0 +1,17 @@
+// `npm run bench [-- exec|generate|metrics|all]`: the project's benchmarks; each prints its headline last.
+const which = process.argv[2] ?? "all";
+const log = (line: string) => console.log(line);
+const benches: Record<string, () => Promise<unknown>> = {
+  exec: async () => (await import("./exec.ts")).benchExec(log),
+  metrics: async () => (await import("./metrics.ts")).benchMetrics(log)
+};
+const names = which === "all" ? Object.keys(benches) : [which];
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; choose one of ${Object.keys(benches).join(", ")} or all`);
+    process.exit(2);
+  }
+  console.log(`== bench ${name}`);
+  await bench();
+}
