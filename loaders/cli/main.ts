@@ -2,19 +2,20 @@
 import {Command, CommanderError} from "commander";
 import {ConfigError, loadConfig} from "../config/index.ts";
 import {ProblemFileError} from "../datasets/index.ts";
+import {ExperimentError} from "../trajectories/experiment.ts";
 import {processIo, UsageError, type CliIo} from "./io.ts";
 import {registerEstimate} from "./estimate.ts";
 import {registerExec} from "./exec.ts";
 import {registerJudge} from "./judge.ts";
 import {registerProblems} from "./problems.ts";
 import {registerPrompts} from "./prompts.ts";
+import {registerRun} from "./run.ts";
 
 const VERSION = "0.1.0";
 
 /** Commands whose engine lands in a later issue: listed in --help, and they say so when run. */
 const PLANNED: Array<{name: string; args?: string; description: string; issue: number}> = [
   {name: "feedback", description: "the execution feedback a model would get for a program", issue: 3},
-  {name: "run", args: "[experiment]", description: "run (or resume) an experiment", issue: 4},
   {name: "figure", args: "[name]", description: "re-run one figure's loader (only missing work is done)", issue: 5},
   {name: "rft", args: "[action]", description: "rejection-sampling fine-tuning data: `rft build`", issue: 6},
   {name: "bench", args: "[which]", description: "benchmarks: `bench exec`, `bench generate`", issue: 3}
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerExec(program, io);
   registerPrompts(program, io);
   registerEstimate(program, io);
+  registerRun(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")
@@ -67,7 +69,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2; // commander already printed the message (unknown command, bad flag)
     }
-    if (error instanceof UsageError || error instanceof ProblemFileError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ProblemFileError || error instanceof ConfigError || error instanceof ExperimentError) {
       io.stderr(`reprompt: ${error.message}\n`);
       return error instanceof UsageError ? error.exitCode : 2;
     }

@@ -5,7 +5,7 @@ import {pathToFileURL} from "node:url";
 import {projectRoot} from "../store/index.ts";
 import {configSchema, type RepromptConfig} from "./schema.ts";
 
-export type {RepromptConfig, RepromptConfigInput} from "./schema.ts";
+export type {ModelConfig, RepromptConfig, RepromptConfigInput} from "./schema.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -23,10 +23,17 @@ export function parseConfig(value: unknown, file: string): RepromptConfig {
     const field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
     throw new ConfigError(`${file}: field \`${field || "(root)"}\`: ${issue.message}`);
   }
-  const names = new Set<string>();
-  for (const dataset of parsed.data.datasets) {
-    if (names.has(dataset.name)) throw new ConfigError(`${file}: field \`datasets\`: duplicate dataset name "${dataset.name}"`);
-    names.add(dataset.name);
+  for (const list of ["datasets", "models"] as const) {
+    const names = new Set<string>();
+    for (const entry of parsed.data[list]) {
+      if (names.has(entry.name)) throw new ConfigError(`${file}: field \`${list}\`: duplicate ${list.slice(0, -1)} name "${entry.name}"`);
+      names.add(entry.name);
+    }
+  }
+  for (const [i, model] of parsed.data.models.entries()) {
+    if (model.baseModel && !parsed.data.models.some((m) => m.name === model.baseModel)) {
+      throw new ConfigError(`${file}: field \`models[${i}].baseModel\`: no model named "${model.baseModel}"`);
+    }
   }
   return parsed.data;
 }

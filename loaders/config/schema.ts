@@ -28,8 +28,65 @@ const tacoSource = z.object({
 
 const datasetSource = z.discriminatedUnion("kind", [jsonlSource, codeContestsSource, tacoSource]);
 
+/** Fields every model entry has: how pages label it, its size (for the CoT-by-size figure), its RFT role. */
+const modelCommon = {
+  name,
+  label: z.string().optional(),
+  /** Parameters in billions (e.g. 8, 70): orders models in the "CoT by model size" figure. */
+  sizeB: z.number().positive().optional(),
+  /** For the RFT before/after comparison: the base model and its fine-tuned version. */
+  role: z.enum(["base", "finetuned"]).optional(),
+  /** The base model a fine-tuned entry was trained from (its `name`). */
+  baseModel: z.string().optional(),
+  /** Sampling overrides (defaults: temperature 1.0, top-p 0.95, as in the study). */
+  sampling: z
+    .object({temperature: z.number().min(0), topP: z.number().gt(0).max(1), topK: z.number().int().nullable(), minP: z.number().min(0).max(1).nullable(), maxTokens: z.number().int().positive()})
+    .partial()
+    .optional()
+};
+
+const openaiModel = z.object({
+  ...modelCommon,
+  backend: z.literal("openai"),
+  baseURL: z.string().url("must be a URL such as http://127.0.0.1:8000/v1"),
+  model: z.string().min(1),
+  /** Name of the environment variable holding the API key (the key itself never goes in this file). */
+  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name, e.g. OPENAI_API_KEY").optional(),
+  concurrency: z.number().int().positive().optional(),
+  supportsN: z.union([z.boolean(), z.literal("auto")]).optional(),
+  maxN: z.number().int().positive().optional(),
+  sendTopK: z.boolean().optional(),
+  sendMinP: z.boolean().optional(),
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxRetries: z.number().int().nonnegative().optional()
+});
+
+const llamaModel = z.object({
+  ...modelCommon,
+  backend: z.literal("llama"),
+  /** A local .gguf path, or an hf: reference (downloaded only when `download` is true or by `reprompt models pull`). */
+  model: z.string().min(1),
+  modelsDir: z.string().optional(),
+  download: z.boolean().optional(),
+  threads: z.number().int().positive().optional(),
+  parallel: z.number().int().positive().optional(),
+  contextSize: z.number().int().positive().optional(),
+  batchSize: z.number().int().positive().optional()
+});
+
+const humanModel = z.object({
+  ...modelCommon,
+  backend: z.literal("human"),
+  labels: z.array(z.enum(["correct", "incorrect"])).min(1).optional()
+});
+
+export const modelSchema = z.discriminatedUnion("backend", [openaiModel, llamaModel, humanModel]);
+export type ModelConfig = z.output<typeof modelSchema>;
+
 export const configSchema = z.object({
-  datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}])
+  datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}]),
+  models: z.array(modelSchema).default([])
 });
 
 export type RepromptConfigInput = z.input<typeof configSchema>;

@@ -35,16 +35,35 @@ export function bootstrapMeans(series: ReadonlyArray<ArrayLike<number>>, options
   const problems = series[0]!.length;
   if (problems === 0) throw new RangeError("a bootstrap over zero problems is undefined");
   for (const s of series) if (s.length !== problems) throw new RangeError("every series must cover the same problems");
-  const rng = new Rng(options.seed ?? 0, BOOTSTRAP_STREAM);
   const S = series.length;
-  const columns = series.map((s) => Float64Array.from(s));
+  const columns = series.map((values) => Float64Array.from(values));
+  // row-major copy: one resampled problem reads S neighbouring values
+  const rows = new Float64Array(problems * S);
+  columns.forEach((column, s) => column.forEach((value, p) => (rows[p * S + s] = value)));
   const means = columns.map(() => new Float64Array(resamples));
   const sums = new Float64Array(S);
+  const state = new Rng(options.seed ?? 0, BOOTSTRAP_STREAM).getState();
+  const threshold = (0x100000000 - problems) % problems;
+  let s0 = state[0]! | 0, s1 = state[1]! | 0, s2 = state[2]! | 0, s3 = state[3]! | 0;
   for (let r = 0; r < resamples; r++) {
     sums.fill(0);
-    for (let i = 0; i < problems; i++) {
-      const p = rng.nextInt(problems);
-      for (let s = 0; s < S; s++) sums[s]! += columns[s]![p]!;
+    for (let i = 0; i < problems; ) {
+      // Rng.nextInt(problems), inlined (xoshiro128** + Lemire): this loop runs 330,000 times per series set
+      const y = Math.imul(s1, 5);
+      const x = Math.imul((y << 7) | (y >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const m = x * problems;
+      const pick = (m * 2.3283064365386963e-10) | 0;
+      if (m - pick * 0x100000000 < threshold) continue;
+      i++;
+      const base = pick * S;
+      for (let s = 0; s < S; s++) sums[s]! += rows[base + s]!;
     }
     for (let s = 0; s < S; s++) means[s]![r] = sums[s]! / problems;
   }

@@ -1,8 +1,7 @@
 // pass n@k over multi-turn trajectories with the budget counted in programs: exact where possible, Monte Carlo otherwise.
-import {logFactorialTable} from "./combinatorics.ts";
 import {passNAtKSingleTurn, submissionSolveProbability, assertGridPoint} from "./passk.ts";
 import {describeCategories, type ProblemCategories} from "./categories.ts";
-import {histogramBuffer, simulateWalks} from "./montecarlo.ts";
+import {monteCarloPassNAtK, type Kernel} from "./montecarlo.ts";
 import {bootstrapMeans, type BootstrapOptions} from "./bootstrap.ts";
 import {Rng} from "./prng.ts";
 
@@ -21,6 +20,8 @@ export interface MonteCarloOptions {
   firstStream?: number;
   /** Validation only: simulate even where a closed form exists (except budgets covering every program). */
   simulateAlways?: boolean;
+  /** Which simulation (see montecarlo.ts); default "auto", the one expected to draw fewer positions. */
+  kernel?: Kernel;
 }
 
 /**
@@ -33,9 +34,12 @@ export interface MonteCarloOptions {
  * correct candidate (solved iff the first trajectory fits: #{cost ≤ k}/N); every trajectory has the same
  * cost t (the single-turn formula with floor(k/t) draws — single-turn input is the case t = 1); or k covers
  * every program (all trajectories are taken). Otherwise the problem is simulated with `resamples` seeded
- * shuffles; one shuffle serves every budget (common random numbers across the grid, so differences between
- * grid points are not blurred by independent noise), and the submission step uses its closed form given
- * (#candidates, #correct candidates), which removes that step's sampling noise entirely.
+ * shuffles (default 10,000); one shuffle serves every grid pair (common random numbers, so differences
+ * between grid points are not blurred by independent noise). Two kernels (montecarlo.ts) read a shuffle:
+ * "stop" walks to each budget's stopping point and applies the closed-form submission step to the
+ * (#candidates, #correct) counts there; "first-correct" uses an exact equivalence to stop at the first
+ * correct candidate, ~N/(R+1) positions instead of ~min(k, total − k). "auto" (default) picks, per problem,
+ * the one expected to draw fewer positions; both are checked against enumeration of every permutation.
  */
 export function passNAtKPerProblem(
   problems: readonly ProblemCategories[],
@@ -53,7 +57,8 @@ export function passNAtKPerProblem(
       resamples,
       seed: options.seed ?? 0,
       stream: firstStream + p,
-      simulateAlways: options.simulateAlways ?? false
+      simulateAlways: options.simulateAlways ?? false,
+      kernel: options.kernel
     });
     for (let i = 0; i < grid.length; i++) values[i]![p] = out.values[i]!;
     exact[p] = out.exact ? 1 : 0;
@@ -100,7 +105,7 @@ export function passNAtKMultiTurn(
 export function estimateProblem(
   problem: ProblemCategories,
   grid: ReadonlyArray<readonly [number, number]>,
-  run: {resamples: number; seed: number | bigint; stream: number; simulateAlways?: boolean}
+  run: {resamples: number; seed: number | bigint; stream: number; simulateAlways?: boolean; kernel?: Kernel}
 ): {values: Float64Array; exact: boolean} {
   const d = describeCategories(problem);
   if (d.trajectories === 0) throw new RangeError("a problem needs at least one trajectory");
@@ -125,34 +130,11 @@ export function estimateProblem(
     else simulated.push(i);
   });
   if (simulated.length === 0) return {values, exact: true};
-  const budgets = Int32Array.from(new Set(simulated.map((i) => grid[i]![1])).values()).sort();
-  const wrongTotal = d.candidates - d.correct;
-  const stride = wrongTotal + 1;
-  const cells = (d.correct + 1) * stride;
-  const hist = histogramBuffer(budgets.length * cells);
+  const walk = {items: expandCategories(problem, d.trajectories), totalCost: d.totalCost, correct: d.correct, wrong: d.candidates - d.correct};
   const state = new Rng(run.seed, run.stream).getState();
-  simulateWalks({items: expandCategories(problem, d.trajectories), totalCost: d.totalCost, correct: d.correct, wrong: wrongTotal}, budgets, run.resamples, state, {
-    hist,
-    cells,
-    stride
-  });
-  const lf = logFactorialTable(d.candidates);
-  for (const i of simulated) {
-    const [n, k] = grid[i]!;
-    const base = budgets.indexOf(k) * cells;
-    let solved = 0;
-    for (let r = 1; r <= d.correct; r++) {
-      for (let w = 0; w <= wrongTotal; w++) {
-        const hits = hist[base + r * stride + w]!;
-        if (hits === 0) continue;
-        const c = r + w;
-        const s = Math.min(n, c);
-        // 1 − C(w, s)/C(c, s), via log-factorials (O(1); error ~1e-13, far below the Monte Carlo error)
-        solved += hits * (w < s ? 1 : 1 - Math.exp(lf[w]! - lf[w - s]! - lf[c]! + lf[c - s]!));
-      }
-    }
-    values[i] = solved / run.resamples;
-  }
+  const pairs = simulated.map((i) => grid[i]!);
+  const simulatedValues = monteCarloPassNAtK(walk, pairs, run.resamples, state, run.kernel ?? "auto");
+  simulated.forEach((i, at) => (values[i] = simulatedValues[at]!));
   return {values, exact: false};
 }
 

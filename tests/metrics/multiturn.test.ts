@@ -10,6 +10,7 @@ import {
 import {passNAtKMultiTurnBrute} from "./bruteforce.ts";
 
 const RESAMPLES = 10_000;
+const KERNELS = ["auto", "stop", "first-correct"] as const;
 
 /**
  * Tolerance for a Monte Carlo mean of R draws in [0, 1] with true mean v: its standard error is at most
@@ -42,14 +43,14 @@ const GRID: Array<[number, number]> = [
 ];
 
 describe("pass n@k, multi-turn (budget in programs)", () => {
-  it("Monte Carlo matches enumeration over every permutation (N ≤ 6, mixed turn counts)", () => {
+  it.each(KERNELS)("Monte Carlo (%s kernel) matches enumeration over every permutation (N ≤ 6, mixed turn counts)", (kernel) => {
     const rng = new Rng(2025);
     let simulated = 0;
     for (let trial = 0; trial < 40; trial++) {
       const N = 2 + rng.nextInt(5);
       const trajectories = Array.from({length: N}, () => randomTrajectory(rng, 3));
       const problem = categoriesFromTrajectories(trajectories);
-      const {values, exact} = passNAtKPerProblem([problem], GRID, {seed: trial, resamples: RESAMPLES});
+      const {values, exact} = passNAtKPerProblem([problem], GRID, {seed: trial, resamples: RESAMPLES, kernel});
       if (!exact[0]) simulated++;
       GRID.forEach(([n, k], i) => {
         const truth = passNAtKMultiTurnBrute(trajectories, n, k);
@@ -59,7 +60,7 @@ describe("pass n@k, multi-turn (budget in programs)", () => {
     expect(simulated).toBeGreaterThan(15); // the comparison exercised the simulation, not only the closed forms
   });
 
-  it("forced simulation agrees with the brute force on the degenerate cases the closed forms cover", () => {
+  it.each(KERNELS)("forced simulation (%s kernel) agrees with the brute force on the cases the closed forms cover", (kernel) => {
     const cases: Turn[][][] = [
       // every final turn correct: solved iff the first trajectory fits in k
       [[{public: true, all: true}], [{public: false, all: false}, {public: true, all: true}], [{public: false, all: false}, {public: false, all: false}, {public: true, all: true}]],
@@ -74,7 +75,7 @@ describe("pass n@k, multi-turn (budget in programs)", () => {
     for (const trajectories of cases) {
       const problem = categoriesFromTrajectories(trajectories);
       const exact = passNAtKPerProblem([problem], GRID, {seed: 1});
-      const forced = passNAtKPerProblem([problem], GRID, {seed: 1, simulateAlways: true});
+      const forced = passNAtKPerProblem([problem], GRID, {seed: 1, simulateAlways: true, kernel});
       expect(exact.exact[0]).toBe(1);
       GRID.forEach(([n, k], i) => {
         const truth = passNAtKMultiTurnBrute(trajectories, n, k);
@@ -98,7 +99,7 @@ describe("pass n@k, multi-turn (budget in programs)", () => {
     grid.forEach(([n, k], i) => expect(values[i]![0]).toBe(passNAtKSingleTurn(200, 40, 9, n, Math.min(k, 200))));
   });
 
-  it("simulation at scale (N = 200, both walk directions) agrees with the exact single-turn value", () => {
+  it.each(KERNELS)("simulation at scale (%s kernel, N = 200) agrees with the exact single-turn value", (kernel) => {
     const trajectories: Turn[][] = [];
     for (let i = 0; i < 200; i++) trajectories.push([{public: i < 60, all: i < 4}]);
     const grid: Array<[number, number]> = [
@@ -109,7 +110,7 @@ describe("pass n@k, multi-turn (budget in programs)", () => {
       [33, 199]
     ];
     const problem = categoriesFromTrajectories(trajectories);
-    const forced = passNAtKPerProblem([problem], grid, {seed: 11, simulateAlways: true});
+    const forced = passNAtKPerProblem([problem], grid, {seed: 11, simulateAlways: true, kernel});
     expect(forced.exact[0]).toBe(0);
     grid.forEach(([n, k], i) => {
       const truth = passNAtKSingleTurn(200, 60, 4, n, k);

@@ -232,7 +232,10 @@ def run_test(code, program, test, settings, trace_hook=None):
             flush_failed = flush_failed or stream is sys.stdout
     cpu = _cpu_seconds() - cpu_start
     wall = time.monotonic() - wall_start
-    stdout_bytes, out_size = _read_back(saved[1], int(program["output_bytes"]))
+    # At the output cap only a preview travels back: the verdict is output_limit whatever the rest says.
+    out_cap = int(program["output_bytes"])
+    stdout_size = os.lseek(saved[1], 0, os.SEEK_END)
+    stdout_bytes, out_size = _read_back(saved[1], 4096 if stdout_size >= out_cap else out_cap)
     stderr_bytes, _ = _read_back(saved[2], 1 << 16)
     for fd in saved:
         os.close(fd)

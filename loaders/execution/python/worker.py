@@ -113,7 +113,9 @@ class Runner:
 
     def receive(self, timeout):
         deadline = time.monotonic() + timeout
-        while b"\n" not in self.buffer:
+        chunks = [self.buffer]
+        size = len(self.buffer)
+        while b"\n" not in chunks[-1]:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
@@ -124,11 +126,12 @@ class Runner:
             chunk = os.read(self.out, 1 << 20)
             if not chunk:
                 self._died()
-            self.buffer += chunk
-            if len(self.buffer) > (512 << 20):
+            chunks.append(chunk)  # joined once at the end: large outputs must not cost quadratic copies
+            size += len(chunk)
+            if size > (512 << 20):
                 self.kill()
                 raise RunnerDied("died", "the program flooded the judge's channel")
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line, self.buffer = b"".join(chunks).split(b"\n", 1)
         try:
             return json.loads(line)
         except ValueError:

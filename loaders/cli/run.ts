@@ -1,0 +1,34 @@
+// `reprompt run EXPERIMENT [--profile NAME]`: runs or resumes an experiment, with progress.
+import type {Command} from "commander";
+import {experimentNames, loadExperiment} from "../trajectories/experiment.ts";
+import {runExperiment} from "../trajectories/run.ts";
+import {UsageError, type CliIo} from "./io.ts";
+
+export function registerRun(program: Command, io: CliIo): void {
+  program
+    .command("run")
+    .description("run (or resume) an experiment; only work missing from the store is done")
+    .argument("[experiment]", "experiment name (file in experiments/); omit to list them")
+    .option("--profile <name>", "profile: demo (offline, human baseline) or paper (your models, full budgets)", "demo")
+    .option("--lanes <n>", "parallel sandbox workers (default: number of cores)")
+    .option("--json", "print the run record as JSON")
+    .action(async (name: string | undefined, options: {profile: string; lanes?: string; json?: boolean}) => {
+      if (!name) {
+        for (const n of experimentNames()) {
+          const e = await loadExperiment(n);
+          io.stdout(`${n.padEnd(24)} ${e.title} [profiles: ${Object.keys(e.profiles).join(", ")}]\n`);
+        }
+        return;
+      }
+      const lanes = options.lanes === undefined ? undefined : Number(options.lanes);
+      if (lanes !== undefined && !(Number.isInteger(lanes) && lanes > 0)) throw new UsageError(`--lanes must be a positive integer, got ${options.lanes}`);
+      const experiment = await loadExperiment(name);
+      const {runKey, record} = await runExperiment(experiment, {profile: options.profile, lanes});
+      if (options.json) io.stdout(JSON.stringify({runKey, ...record}) + "\n");
+      else
+        io.stdout(
+          `${record.experiment}/${record.profile}: ${record.trajectories} trajectories (${record.counts.created} new, ${record.counts.reused} from the store); ` +
+            `${record.counts.completionsRequested} completions requested, ${record.counts.completionsReused} reused; run ${runKey}\n`
+        );
+    });
+}

@@ -1,0 +1,139 @@
+// Completions through the store: every completion is on disk before anyone uses it, and none is asked for twice.
+import type {ChatMessage, Completion, ModelBackend, ProblemContext, SamplingParams} from "../backends/types.ts";
+import type {Store} from "../store/index.ts";
+
+/** What a request record holds (the store's `request` kind). */
+export interface RequestRecord {
+  backend: string;
+  messages: ChatMessage[];
+  sampling: SamplingParams;
+  sampleIndex: number;
+  problem: string | null;
+  completion: Completion;
+  createdAt: string;
+}
+
+export interface CompletionCall {
+  messages: ChatMessage[];
+  sampling: SamplingParams;
+  /** Distinguishes repeated samples of the same messages; its seed is `sampling.seed + sampleIndex`. */
+  sampleIndex: number;
+  problem?: ProblemContext;
+}
+
+export function requestKeyMaterial(backend: ModelBackend, call: CompletionCall): unknown {
+  return {
+    backend: backend.identity,
+    messages: call.messages,
+    sampling: call.sampling,
+    sample: call.sampleIndex,
+    problem: call.problem ? `${call.problem.dataset}/${call.problem.id}` : null
+  };
+}
+
+/**
+ * Fetches completions for several sample indices of the same messages: stored ones are read back, missing ones
+ * are requested together (one `n`-request per contiguous run of indices) and stored as they arrive.
+ */
+export class CompletionService {
+  /** Completions obtained from the backend (not the store) in this process: the "paid for" count. */
+  requested = 0;
+  reused = 0;
+  private inflight = new Map<string, Promise<{key: string; record: RequestRecord}>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date = () => new Date()
+  ) {}
+
+  key(backend: ModelBackend, call: CompletionCall): string {
+    return this.store.key("request", requestKeyMaterial(backend, call));
+  }
+
+  /** One completion (sample `call.sampleIndex`). */
+  async one(backend: ModelBackend, call: CompletionCall): Promise<{key: string; record: RequestRecord}> {
+    const [result] = await this.many(backend, {...call, sampleIndex: 0}, [call.sampleIndex]);
+    return result;
+  }
+
+  /** Completions for `indices` of the same messages, in the order of `indices`. */
+  async many(backend: ModelBackend, base: Omit<CompletionCall, "sampleIndex"> & {sampleIndex?: number}, indices: number[]): Promise<Array<{key: string; record: RequestRecord}>> {
+    const keys = indices.map((sampleIndex) => this.key(backend, {...base, sampleIndex}));
+    const missing: number[] = [];
+    indices.forEach((sampleIndex, i) => {
+      if (!this.store.has("request", keys[i]) && !this.inflight.has(keys[i])) missing.push(sampleIndex);
+    });
+    for (const run of contiguousRuns([...new Set(missing)].sort((a, b) => a - b))) {
+      const promise = this.fetchRun(backend, base, run);
+      run.forEach((sampleIndex, i) => {
+        const key = this.key(backend, {...base, sampleIndex});
+        this.inflight.set(
+          key,
+          promise.then((records) => records[i])
+        );
+      });
+    }
+    return Promise.all(
+      indices.map(async (sampleIndex, i) => {
+        const key = keys[i];
+        const pending = this.inflight.get(key);
+        if (pending) {
+          try {
+            return await pending;
+          } finally {
+            this.inflight.delete(key);
+          }
+        }
+        const record = this.store.get<RequestRecord>("request", key);
+        if (!record) throw new Error(`request ${key} vanished from the store`);
+        this.reused++;
+        return {key, record};
+      })
+    );
+  }
+
+  private async fetchRun(
+    backend: ModelBackend,
+    base: Omit<CompletionCall, "sampleIndex">,
+    run: number[]
+  ): Promise<Array<{key: string; record: RequestRecord}>> {
+    const first = run[0];
+    const completions = await backend.complete({
+      messages: base.messages,
+      sampling: {...base.sampling, seed: base.sampling.seed + first},
+      n: run.length,
+      problem: base.problem
+    });
+    if (completions.length !== run.length) {
+      throw new Error(`${backend.description}: asked for ${run.length} completions, got ${completions.length}`);
+    }
+    const createdAt = this.now().toISOString();
+    const out = completions.map((completion, i) => {
+      const sampleIndex = run[i];
+      const record: RequestRecord = {
+        backend: backend.identity,
+        messages: base.messages,
+        sampling: base.sampling,
+        sampleIndex,
+        problem: base.problem ? `${base.problem.dataset}/${base.problem.id}` : null,
+        completion: {...completion, index: 0, seed: base.sampling.seed + sampleIndex},
+        createdAt
+      };
+      return {key: this.key(backend, {...base, sampleIndex}), record};
+    });
+    // Stored before anyone sees them: a crash after this line loses nothing that was paid for.
+    this.store.putWithKeys("request", out.map(({key, record}) => ({key, data: record})));
+    this.requested += out.length;
+    return out;
+  }
+}
+
+function contiguousRuns(sorted: number[]): number[][] {
+  const runs: number[][] = [];
+  for (const value of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && value === last[last.length - 1] + 1) last.push(value);
+    else runs.push([value]);
+  }
+  return runs;
+}

@@ -1,0 +1,104 @@
+// Experiment definitions: what to run (problems × models × strategies × samples), validated before any request.
+import {readdirSync} from "node:fs";
+import {join} from "node:path";
+import {pathToFileURL} from "node:url";
+import {z} from "zod";
+import {projectRoot} from "../store/index.ts";
+import {parseStrategy, strategySchema, type Strategy} from "./strategy.ts";
+
+const profileSchema = z.object({
+  /** A dataset name from reprompt.config.js (`demo` is always available). */
+  problems: z.object({
+    source: z.string().min(1),
+    ids: z.array(z.string()).min(1).optional(),
+    difficulties: z.array(z.string()).min(1).optional(),
+    limit: z.number().int().positive().optional()
+  }),
+  /** Model names from the config; "configured" = every configured model that is not the human baseline. */
+  models: z.union([z.array(z.string().min(1)).min(1), z.literal("configured")]),
+  strategies: z.array(strategySchema).min(1),
+  /** Trajectories per (model, strategy, problem). */
+  samples: z.number().int().positive(),
+  seed: z.number().int().nonnegative().default(0),
+  judge: z
+    .object({mode: z.enum(["codecontests", "strict", "taco"]).default("codecontests"), timeFactor: z.number().positive().default(1)})
+    .default({mode: "codecontests", timeFactor: 1}),
+  /** Budgets the figure reports (the page shows those the samples can support). */
+  k: z.array(z.number().int().positive()).optional(),
+  nk: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).optional()
+});
+
+export const experimentSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-'"),
+  title: z.string().min(1),
+  /** Which figure (page) this experiment feeds. */
+  figure: z.string().min(1),
+  description: z.string().default(""),
+  profiles: z.record(z.string(), profileSchema).refine((p) => Object.keys(p).length > 0, "at least one profile")
+});
+
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;
+export type Profile = Omit<z.output<typeof profileSchema>, "strategies"> & {strategies: Strategy[]};
+export interface Experiment {
+  name: string;
+  title: string;
+  figure: string;
+  description: string;
+  profiles: Record<string, Profile>;
+}
+
+export class ExperimentError extends Error {
+  override name = "ExperimentError";
+}
+
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+}
+
+/** Validates a definition; errors name the experiment and the field. */
+export function parseExperiment(input: unknown, where: string): Experiment {
+  const parsed = experimentSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ExperimentError(`${where}: field \`${fieldPath(issue.path) || "(root)"}\`: ${issue.message}`);
+  }
+  const profiles: Record<string, Profile> = {};
+  for (const [name, profile] of Object.entries(parsed.data.profiles)) {
+    profiles[name] = {...profile, strategies: profile.strategies.map(parseStrategy)};
+    for (const [n, k] of profile.nk ?? []) {
+      if (n > k) throw new ExperimentError(`${where}: field \`profiles.${name}.nk\`: ${n}@${k} submits more programs than it samples`);
+    }
+  }
+  return {...parsed.data, profiles};
+}
+
+/** Identity helper for typed definitions in experiments/*.ts. */
+export function defineExperiment(definition: ExperimentInput): ExperimentInput {
+  return definition;
+}
+
+export const EXPERIMENTS_DIR = join(projectRoot, "experiments");
+
+export function experimentNames(dir = EXPERIMENTS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
+    .map((f) => f.replace(/\.ts$/, ""))
+    .sort();
+}
+
+export async function loadExperiment(name: string, dir = EXPERIMENTS_DIR): Promise<Experiment> {
+  const names = experimentNames(dir);
+  if (!names.includes(name)) throw new ExperimentError(`no experiment "${name}" in ${dir} (available: ${names.join(", ")})`);
+  const file = join(dir, `${name}.ts`);
+  const module = await import(pathToFileURL(file).href);
+  const experiment = parseExperiment(module.default, file);
+  if (experiment.name !== name) throw new ExperimentError(`${file}: field \`name\`: "${experiment.name}" must match the file name "${name}"`);
+  return experiment;
+}
+
+export function profileOf(experiment: Experiment, profile: string): Profile {
+  const found = experiment.profiles[profile];
+  if (!found) throw new ExperimentError(`experiment ${experiment.name} has no profile "${profile}" (available: ${Object.keys(experiment.profiles).join(", ")})`);
+  return found;
+}
