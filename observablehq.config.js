@@ -5,7 +5,20 @@ export default {
   root: "src",
   pages: [
     {name: "The paper's numbers", path: "/paper"},
-    {name: "Benchmarks", path: "/benchmarks"}
+    {name: "Benchmarks", path: "/benchmarks"},
+    {
+      name: "Findings",
+      open: true,
+      pages: [
+        {name: "1 · Single-turn grid", path: "/single-turn-grid"},
+        {name: "2 · CoT by size and difficulty", path: "/cot-size-difficulty"},
+        {name: "3 · Multi-turn vs single-turn", path: "/multi-vs-single"},
+        {name: "4 · Feedback granularity", path: "/feedback-granularity"},
+        {name: "5 · CoT-retry", path: "/cot-retry"},
+        {name: "6 · RFT", path: "/rft"},
+        {name: "7 · Calibration and explorer", path: "/calibration"}
+      ]
+    }
   ],
   globalStylesheets: [],
   footer: "Built by reprompt — every number on this site names the model, backend and data that produced it.",

@@ -3,6 +3,7 @@ const which = process.argv[2] ?? "all";
 const log = (line: string) => console.log(line);
 const benches: Record<string, () => Promise<unknown>> = {
   exec: async () => (await import("./exec.ts")).benchExec(log),
+  generate: async () => (await import("./generate.ts")).benchGenerate(log),
   metrics: async () => (await import("./metrics.ts")).benchMetrics(log)
 };
 const names = which === "all" ? Object.keys(benches) : [which];

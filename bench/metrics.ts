@@ -99,16 +99,25 @@ function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
 
+/** CPU seconds (user + system, every thread of the process) since `mark`. */
+function cpuSeconds(mark: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(mark);
+  return (used.user + used.system) / 1e6;
+}
+
 export async function benchMetrics(log: (line: string) => void): Promise<{seconds: number}> {
   let started = performance.now();
   const rng = new Rng(20250101);
   const rates = syntheticRates(rng);
   const single = rates.map((r) => singleTurnCounts(r, rng));
   const multi = rates.map((r) => multiTurnProblems(r, rng));
-  log(`synthetic data: ${STRATEGIES} strategies × ${PROBLEMS} problems × ${SAMPLES} samples, single- and multi-turn: ${seconds(started).toFixed(2)} s (not counted)`);
+  log(
+    `synthetic data: ${STRATEGIES} strategies × ${PROBLEMS} problems × ${SAMPLES} samples, single- and multi-turn: ` +
+      `${seconds(started).toFixed(2)} s (not counted)`
+  );
 
   // single-turn: exact pass@k and pass n@k, bootstrap intervals for all seven metrics
-  const cpuBefore = process.cpuUsage();
+  let cpuMark = process.cpuUsage();
   started = performance.now();
   let checksum = 0;
   for (let s = 0; s < STRATEGIES; s++) {
@@ -122,9 +131,14 @@ export async function benchMetrics(log: (line: string) => void): Promise<{second
     for (const e of bootstrapMeans(series, {seed: s})) checksum += e.mean + e.lo + e.hi;
   }
   const singleSeconds = seconds(started);
-  log(`single-turn: pass@1/10/100 + pass n@k (exact) + 2,000-resample intervals, ${STRATEGIES} strategies: ${singleSeconds.toFixed(2)} s`);
+  const singleCpu = cpuSeconds(cpuMark);
+  log(
+    `single-turn: pass@1/10/100 + pass n@k (exact) + 2,000-resample intervals, ${STRATEGIES} strategies: ` +
+      `${singleSeconds.toFixed(2)} s (CPU ${singleCpu.toFixed(2)} s, one thread)`
+  );
 
   // multi-turn: pass@k over trajectories (exact), pass n@k by Monte Carlo (10,000 shuffles) on worker threads
+  cpuMark = process.cpuUsage();
   started = performance.now();
   for (let s = 0; s < STRATEGIES; s++) {
     const series = K.map(() => new Float64Array(PROBLEMS));
@@ -134,6 +148,7 @@ export async function benchMetrics(log: (line: string) => void): Promise<{second
   const tasks: MultiTurnTask[] = multi.map((m, s) => ({problems: m.problems, grid: GRID, options: {seed: s, resamples: 10_000}}));
   const results = await runMultiTurnTasks(tasks);
   const multiSeconds = seconds(started);
+  const multiCpu = cpuSeconds(cpuMark);
   let exact = 0;
   let budgetCovers = 0;
   for (const r of results) {
@@ -143,23 +158,22 @@ export async function benchMetrics(log: (line: string) => void): Promise<{second
   for (const m of multi) for (const p of m.problems) if (describeCategories(p).totalCost <= 300) budgetCovers++;
   const cells = STRATEGIES * PROBLEMS;
   log(
-    `multi-turn: pass@k + pass n@k (10,000 shuffles/problem, 2,000-resample intervals), ${STRATEGIES} strategies: ${multiSeconds.toFixed(2)} s ` +
-      `(${cells - exact} of ${cells} problem×strategy cells simulated, ${exact} exact; ${budgetCovers} have ≤ 300 programs in all)`
+    `multi-turn: pass@k + pass n@k (10,000 shuffles/problem, 2,000-resample intervals), ${STRATEGIES} strategies: ` +
+      `${multiSeconds.toFixed(2)} s (CPU ${multiCpu.toFixed(2)} s over ${availableParallelism()} worker threads; ` +
+      `${cells - exact} of ${cells} problem×strategy cells simulated, ${exact} exact; ${budgetCovers} have ≤ 300 programs in all)`
   );
-  const first = results[0]!.estimates.map((e) => `${e.n}@${e.k} ${(100 * e.mean).toFixed(1)}% [${(100 * e.lo).toFixed(1)}, ${(100 * e.hi).toFixed(1)}]`);
+  const pct = (x: number) => (100 * x).toFixed(1);
+  const first = results[0]!.estimates.map((e) => `${e.n}@${e.k} ${pct(e.mean)}% [${pct(e.lo)}, ${pct(e.hi)}]`);
   log(`strategy 0 multi-turn: ${first.join("  ")}   (checksum ${checksum.toFixed(3)})`);
   const total = singleSeconds + multiSeconds;
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  // CPU time is what the code costs; wall time also depends on what else the machine runs
-  log(
-    `CPU time (all threads): ${cpuSeconds.toFixed(1)} s on ${availableParallelism()} cores; ` +
-      `load average at the end ${loadavg()[0]!.toFixed(1)} (above ~${availableParallelism()} means other processes shared the cores)`
-  );
+  // CPU time is what the code costs; wall time also depends on what else shares the cores
+  const cores = availableParallelism();
+  const idle = singleCpu + multiCpu / cores;
+  log(`load average at the end: ${loadavg()[0]!.toFixed(1)} on ${cores} cores (above ${cores}, other processes shared the cores)`);
   if (total > TARGET_SECONDS) {
     log(
-      `over target: the multi-turn Monte Carlo dominates (${multiSeconds.toFixed(1)} s for ${cells - exact} simulated problem×strategy cells); ` +
-        `on otherwise idle cores expect about ${(cpuSeconds / availableParallelism() + singleSeconds / 2).toFixed(1)} s`
+      `over target: the multi-turn Monte Carlo dominates (${multiSeconds.toFixed(1)} s for ${cells - exact} simulated cells); ` +
+        `CPU time says about ${idle.toFixed(1)} s on otherwise idle cores`
     );
   }
   log(`metrics at study scale: ${total.toFixed(1)} s (target ≤ ${TARGET_SECONDS} s)`);

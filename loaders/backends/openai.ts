@@ -110,6 +110,17 @@ interface Exchange {
 /** Thrown (internally) when a server refuses n > 1: we fall back to single requests. */
 class NRejected extends Error {}
 
+/**
+ * A backend for one model on one OpenAI-compatible endpoint.
+ *
+ * Retries are ours (the SDK's are off) so that every fault is counted by class in `stats().faults`.
+ * Accounting, so run records can be read without guessing:
+ * - `stats().requests` counts HTTP attempts (retries included), `retries` the attempts that were retries;
+ * - `stats().tokensIn` adds a response's prompt tokens once, even when it carried n choices, while each
+ *   completion's `tokensIn` is the prompt length of its request;
+ * - a completion's `latencyMs` runs from its first attempt to the decoded answer (retries and backoff
+ *   included, waiting for a concurrency slot excluded); `meta.attemptMs` is the successful attempt alone.
+ */
 export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAIBackendEffects = {}): OpenAIBackend {
   validate(config);
   const {endpoint, query} = parseEndpoint(config.baseURL);
@@ -128,7 +139,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
   const bodyOptions = {model: config.model, sendTopK: config.sendTopK ?? false, sendMinP: config.sendMinP ?? false, extraBody: {...config.extraBody}};
   const where = `openai backend ${config.name}: POST ${endpoint}/chat/completions (model ${config.model})`;
   const stats = emptyStats();
-  const limit = pLimit(100);
+  const limit = pLimit(concurrency);
   const closer = new AbortController();
   let nState: boolean | "unknown" = typeof config.supportsN === "boolean" ? config.supportsN : "unknown";
   let probing: Promise<void> | null = null;
@@ -137,13 +148,14 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
   const readKey = (): {key: string; secrets: string[]} => {
     const querySecrets = Object.values(query).filter((v) => v.length >= 8);
     if (!config.apiKeyEnv) return {key: PLACEHOLDER_KEY, secrets: querySecrets};
-    const key = env[config.apiKeyEnv];
+    // Trimmed: a key pasted from a file often carries a newline, which fetch rejects as a header value.
+    const key = env[config.apiKeyEnv]?.trim();
     if (!key) {
       throw new OpenAIBackendError(`${where}: environment variable ${config.apiKeyEnv} is not set; it should hold the API key`, "config");
     }
     return {key, secrets: [key, ...querySecrets]};
   };
-  const clean = (text: string, _s: string[]) => text;
+  const clean = (text: string, secrets: string[]) => secrets.reduce((t, s) => redact(t, s), text);
 
   // The key is handed over per request through a function, so a changed environment takes effect at once.
   const client = new OpenAI({

@@ -42,6 +42,7 @@ export function registerEstimate(program: Command, io: CliIo): void {
         throw error;
       }
       io.stdout(options.json ? JSON.stringify(result) + "\n" : formatTable(result));
+      if (!options.json) io.stderr(`${text.split("\n").filter((line) => line.trim()).length} problems from ${options.input}\n`);
     });
 }
 

@@ -10,13 +10,13 @@ import {registerJudge} from "./judge.ts";
 import {registerProblems} from "./problems.ts";
 import {registerPrompts} from "./prompts.ts";
 import {registerRun} from "./run.ts";
+import {registerFigure} from "./figure.ts";
 
 const VERSION = "0.1.0";
 
 /** Commands whose engine lands in a later issue: listed in --help, and they say so when run. */
 const PLANNED: Array<{name: string; args?: string; description: string; issue: number}> = [
   {name: "feedback", description: "the execution feedback a model would get for a program", issue: 3},
-  {name: "figure", args: "[name]", description: "re-run one figure's loader (only missing work is done)", issue: 5},
   {name: "rft", args: "[action]", description: "rejection-sampling fine-tuning data: `rft build`", issue: 6},
   {name: "bench", args: "[which]", description: "benchmarks: `bench exec`, `bench generate`", issue: 3}
 ];
@@ -34,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerPrompts(program, io);
   registerEstimate(program, io);
   registerRun(program, io);
+  registerFigure(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")

@@ -44,10 +44,14 @@ export function categoriesFromTrajectories(trajectories: readonly (readonly Turn
 
 /** From parallel arrays: each trajectory's cost (≥ 1 turns) and final class. */
 export function categoriesFromArrays(costs: ArrayLike<number>, classes: ArrayLike<number>): ProblemCategories {
+  if (costs.length !== classes.length) throw new RangeError(`${costs.length} costs but ${classes.length} classes`);
   let maxCost = 1;
   for (let i = 0; i < costs.length; i++) {
     const cost = costs[i]!;
     if (!Number.isInteger(cost) || cost < 1) throw new RangeError(`trajectory costs must be integers ≥ 1, got ${cost}`);
+    if (classes[i] !== NOT_CANDIDATE && classes[i] !== CANDIDATE_WRONG && classes[i] !== CANDIDATE_CORRECT) {
+      throw new RangeError(`trajectory classes must be 0, 1 or 2, got ${classes[i]}`);
+    }
     if (cost > maxCost) maxCost = cost;
   }
   const counts = new Int32Array(maxCost * 3);
@@ -55,7 +59,7 @@ export function categoriesFromArrays(costs: ArrayLike<number>, classes: ArrayLik
   return {counts};
 }
 
-/** Aggregates used to pick the exact path. */
+/** Totals of a problem: what decides between the exact paths and the simulation. */
 export function describeCategories(problem: ProblemCategories) {
   const counts = problem.counts;
   let trajectories = 0, candidates = 0, correct = 0, totalCost = 0, minCost = Infinity, maxCost = 0;

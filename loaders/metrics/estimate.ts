@@ -63,7 +63,9 @@ export function parseEstimateInput(lines: readonly string[], file = "input"): Es
       throw new EstimateInputError(`${file}:${line}: ${field ? `field "${field}": ` : ""}${describeIssue(issue, json)}`);
     }
     const id = parsed.data.problem_id;
-    if (seen.has(id)) throw new EstimateInputError(`${file}:${line}: field "problem_id": ${JSON.stringify(id)} already appeared on line ${seen.get(id)}`);
+    if (seen.has(id)) {
+      throw new EstimateInputError(`${file}:${line}: field "problem_id": ${JSON.stringify(id)} already appeared on line ${seen.get(id)}`);
+    }
     seen.set(id, line);
     problems.push({problemId: id, line, trajectories: parsed.data.trajectories});
   });

@@ -31,6 +31,7 @@ export {
   type MultiTurnOptions,
   type NAtKEstimate
 } from "./multiturn.ts";
+export type {Kernel} from "./montecarlo.ts";
 export {bootstrapMeans, bootstrapMean, pairedDifference, quantile, type Interval, type BootstrapOptions} from "./bootstrap.ts";
 export {
   stripPythonComments,

@@ -46,7 +46,7 @@ export function meanPassAtK(problems: readonly SampleCounts[], k: number): numbe
  * uniform s-subset of a uniform j-subset of the m, hence a uniform s-subset of the m, so
  *   pass n@k = Σ_j P(j) · (1 − C(m−c, s)/C(m, s)).
  * `correct` must count only samples that pass the public tests too: a sample failing a public test is
- * never a candidate, whatever its hidden verdict (see `classifyFinalTurn` in multiturn.ts).
+ * never a candidate, whatever its hidden verdict (see `classifyFinalTurn` in categories.ts).
  * A budget k > N takes every sample (there is nothing more to draw), unlike pass@k which refuses it.
  * With n = k every candidate is submitted and the value equals pass@k whenever correct ⊆ public.
  */
@@ -99,7 +99,7 @@ function assertSampleCounts(samples: number, passPublic: number, correct: number
   }
 }
 
-/** Exposed for tests and the Monte Carlo path: the closed-form submission step. */
+/** The closed-form submission step: P(a uniform min(n, C) of C candidates, R of them correct, holds a correct one). */
 export function submissionSolveProbability(candidates: number, correctCandidates: number, n: number): number {
   if (candidates === 0 || correctCandidates === 0) return 0;
   return 1 - noneSelectedProbability(candidates, correctCandidates, Math.min(n, candidates));

@@ -101,6 +101,8 @@ function selectProblems(problems: Problem[], profile: Profile, where: string): P
 export interface RunSummary {
   runKey: string;
   record: RunRecord;
+  /** Store keys of every trajectory of the run, in plan order (model, strategy, problem, index). */
+  trajectoryKeys: string[];
 }
 
 /** Runs or resumes an experiment profile; returns the run record (also stored under kind `run`). */
@@ -202,7 +204,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     store.putWithKeys("run", [{key: runKey, data: record}]);
     // The latest run of each experiment/profile is what its figure shows.
     store.putWithKeys("run_latest", [{key: store.key("run_latest", {experiment: experiment.name, profile: options.profile, at: record.finishedAt}), data: {experiment: experiment.name, profile: options.profile, runKey, at: record.finishedAt}}]);
-    return {runKey, record};
+    return {runKey, record, trajectoryKeys: units.map((u) => u.key)};
   } finally {
     for (const backend of backends) await backend.close();
     if (ownPool && pool) await pool.close();

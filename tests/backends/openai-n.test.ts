@@ -134,7 +134,7 @@ describe("openai backend: sampling fields", () => {
 
 describe("openai backend: concurrency", () => {
   it("never has more requests in flight than its limit, singles and n fallbacks alike", async () => {
-    const {server, b} = await setup({latencyMs: 25, nMode: "ignore"}, {concurrency: 3});
+    const {server, b} = await setup({latencyMs: 40, nMode: "ignore"}, {concurrency: 3});
     expect(b.concurrency).toBe(3);
     const out = await Promise.all([...Array.from({length: 12}, (_, k) => b.complete(ask(1, k))), b.complete(ask(5, 1_000))]);
     expect(out.flat()).toHaveLength(17);
@@ -142,10 +142,22 @@ describe("openai backend: concurrency", () => {
   });
 
   it("queues at the server when the server is the bottleneck, and still completes everything", async () => {
-    const {server, b} = await setup({latencyMs: 20, capacity: 2}, {concurrency: 6});
+    const {server, b} = await setup({latencyMs: 50, capacity: 2}, {concurrency: 6});
     await Promise.all(Array.from({length: 12}, (_, k) => b.complete(ask(1, k))));
     expect(server.peakActive()).toBe(2);
     expect(server.peakInFlight()).toBe(6);
     expect(b.stats()).toMatchObject({requests: 12, completions: 12, retries: 0});
+  });
+});
+
+describe("fake OpenAI server", () => {
+  it("lists models and records every request it received", async () => {
+    const server = await startFakeOpenAI({models: ["a", "b"]});
+    servers.push(server);
+    const response = await fetch(`${server.baseURL}/models`);
+    expect(((await response.json()) as {data: Array<{id: string}>}).data.map((m) => m.id)).toEqual(["a", "b"]);
+    expect((await fetch(`${server.baseURL}/nowhere`)).status).toBe(404);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/models", "GET /v1/nowhere"]);
+    expect(server.chatRequests()).toHaveLength(0);
   });
 });

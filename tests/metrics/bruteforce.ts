@@ -65,14 +65,32 @@ export function passAtKBrute(correct: readonly boolean[], k: number): number {
 
 /** Single-turn pass n@k by enumerating every k-subset and every submission subset. */
 export function passNAtKBrute(samples: readonly Sample[], n: number, k: number): number {
-  let sum = 0;
+  return passNAtKBruteMany(samples, [n], k)[0]!;
+}
+
+/** The same for several n at once: every k-subset as a bitmask (N ≤ 20), submission enumerations memoised. */
+export function passNAtKBruteMany(samples: readonly Sample[], ns: readonly number[], k: number): number[] {
+  const N = samples.length;
+  const draws = Math.min(k, N);
+  const memo = new Map<string, number>();
+  const submit = (candidates: boolean[], n: number): number => {
+    // the enumeration's result depends only on how many candidates there are and how many are correct
+    const key = `${candidates.length}/${candidates.filter(Boolean).length}/${n}`;
+    if (!memo.has(key)) memo.set(key, submitBrute(candidates, n));
+    return memo.get(key)!;
+  };
+  const sums = ns.map(() => 0);
   let total = 0;
-  for (const subset of subsets(samples.length, Math.min(k, samples.length))) {
+  for (let mask = 0; mask < 1 << N; mask++) {
+    let size = 0;
+    for (let m = mask; m; m &= m - 1) size++;
+    if (size !== draws) continue;
     total++;
-    const candidates = subset.filter((i) => samples[i]!.public).map((i) => samples[i]!.all);
-    sum += submitBrute(candidates, n);
+    const candidates: boolean[] = [];
+    for (let i = 0; i < N; i++) if (mask & (1 << i) && samples[i]!.public) candidates.push(samples[i]!.all);
+    ns.forEach((n, i) => (sums[i]! += submit(candidates, n)));
   }
-  return sum / total;
+  return sums.map((sum) => sum / total);
 }
 
 /** Multi-turn pass n@k (budget in programs) by enumerating every order of the trajectories. */

@@ -39,7 +39,8 @@ describe("estimateFromLines", () => {
 
   it("gives exact single-turn values for single-turn input", () => {
     const result = estimateFromLines([JSON.stringify(a)], {k: [], nk: [[1, 3]], seed: 0});
-    expect(result["pass_n@k"]["1@3"]).toEqual({mean: passNAtKSingleTurn(4, 2, 1, 1, 3), lo: passNAtKSingleTurn(4, 2, 1, 1, 3), hi: passNAtKSingleTurn(4, 2, 1, 1, 3)});
+    const exact = passNAtKSingleTurn(4, 2, 1, 1, 3);
+    expect(result["pass_n@k"]["1@3"]).toEqual({mean: exact, lo: exact, hi: exact});
   });
 
   it("names the file, line and field of bad input", () => {
@@ -47,9 +48,15 @@ describe("estimateFromLines", () => {
       estimateFromLines([JSON.stringify(a), "", line], {...options, file: "input.jsonl"});
     const wrongType = {problem_id: "c", trajectories: [[T], [T], [{public: "yes", all: false}]]};
     expect(bad(JSON.stringify(wrongType))).toThrow('input.jsonl:3: field "trajectories[2][0].public": expected boolean');
-    expect(bad(JSON.stringify({problem_id: "c", trajectories: [[{public: true}]]}))).toThrow('input.jsonl:3: field "trajectories[0][0].all": missing (expected boolean)');
-    expect(bad(JSON.stringify({problem_id: "c", trajectories: [[T], []]}))).toThrow('input.jsonl:3: field "trajectories[1]": expected at least 1 turn');
-    expect(bad(JSON.stringify({problem_id: "c", trajectories: []}))).toThrow('input.jsonl:3: field "trajectories": expected at least 1 trajectory');
+    expect(bad(JSON.stringify({problem_id: "c", trajectories: [[{public: true}]]}))).toThrow(
+      'input.jsonl:3: field "trajectories[0][0].all": missing (expected boolean)'
+    );
+    expect(bad(JSON.stringify({problem_id: "c", trajectories: [[T], []]}))).toThrow(
+      'input.jsonl:3: field "trajectories[1]": expected at least 1 turn'
+    );
+    expect(bad(JSON.stringify({problem_id: "c", trajectories: []}))).toThrow(
+      'input.jsonl:3: field "trajectories": expected at least 1 trajectory'
+    );
     expect(bad(JSON.stringify({trajectories: [[T]]}))).toThrow('input.jsonl:3: field "problem_id"');
     expect(bad("{not json")).toThrow(/^input\.jsonl:3: not valid JSON/);
     expect(bad("[1]")).toThrow("input.jsonl:3: expected an object");

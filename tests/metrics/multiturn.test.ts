@@ -63,7 +63,11 @@ describe("pass n@k, multi-turn (budget in programs)", () => {
   it.each(KERNELS)("forced simulation (%s kernel) agrees with the brute force on the cases the closed forms cover", (kernel) => {
     const cases: Turn[][][] = [
       // every final turn correct: solved iff the first trajectory fits in k
-      [[{public: true, all: true}], [{public: false, all: false}, {public: true, all: true}], [{public: false, all: false}, {public: false, all: false}, {public: true, all: true}]],
+      [
+        [{public: true, all: true}],
+        [{public: false, all: false}, {public: true, all: true}],
+        [{public: false, all: false}, {public: false, all: false}, {public: true, all: true}]
+      ],
       // uniform cost 2: the single-turn formula with floor(k/2) draws
       [
         [{public: false, all: false}, {public: true, all: true}],
@@ -116,6 +120,28 @@ describe("pass n@k, multi-turn (budget in programs)", () => {
       const truth = passNAtKSingleTurn(200, 60, 4, n, k);
       expect(Math.abs(forced.values[i]![0]! - truth), `${n}@${k}`).toBeLessThanOrEqual(tolerance(truth));
     });
+  });
+
+  it("the two kernels agree at the study's scale (N = 200 trajectories of 1–3 turns)", () => {
+    const rng = new Rng(31);
+    const grid: Array<[number, number]> = [
+      [1, 3],
+      [10, 30],
+      [33, 100],
+      [100, 300]
+    ];
+    for (let trial = 0; trial < 4; trial++) {
+      const trajectories = Array.from({length: 200}, () => randomTrajectory(rng, 3));
+      const problem = categoriesFromTrajectories(trajectories);
+      const stop = passNAtKPerProblem([problem], grid, {seed: trial, kernel: "stop"});
+      const first = passNAtKPerProblem([problem], grid, {seed: trial, kernel: "first-correct"});
+      grid.forEach((_, i) => {
+        const a = stop.values[i]![0]!;
+        const b = first.values[i]![0]!;
+        // two independent estimates: the difference has at most sqrt(2) times one estimate's standard error
+        expect(Math.abs(a - b), `trial ${trial} pair ${i}`).toBeLessThanOrEqual(Math.SQRT2 * tolerance((a + b) / 2) + 1e-9);
+      });
+    }
   });
 
   it("is reproducible by seed, independent of the problem's position given its stream, and sensitive to the seed", () => {

@@ -12,6 +12,7 @@ handlers: nothing here catches BaseException, so time limits still interrupt a t
 """
 import ast
 import collections
+import itertools
 import json
 import reprlib
 import sys
@@ -30,6 +31,7 @@ HIDDEN_TYPES = (
     types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.LambdaType, type,
     types.MethodWrapperType, types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType,
 )
+_FLAT_TYPES = (float, bool, type(None), complex)
 BLOCK_ENDERS = (ast.Return, ast.Break, ast.Continue, ast.Raise, ast.Assert)
 
 
@@ -126,7 +128,9 @@ class _Blocks:
 
 
 class _Repr(reprlib.Repr):
-    """reprlib with the gaps that made full reprs slow closed: bytes, container subclasses, huge ints."""
+    """reprlib with limits, plus fast paths: a state snapshot is taken at every block boundary, and reprlib's
+    per-element Python calls (and its sorting of dict keys) made a loop over a grid 100x slower than the
+    program. Flat runs of numbers and short strings are rendered by the C repr of a bounded slice."""
 
     def __init__(self, max_chars):
         super().__init__()
@@ -135,8 +139,49 @@ class _Repr(reprlib.Repr):
         self.maxstring, self.maxlong, self.maxother = 120, 80, 120
         self.max_chars = max_chars
 
+    def _flat(self, items):
+        """True when the C repr of `items` is cheap and bounded: small numbers and short strings only."""
+        for item in items:
+            kind = type(item)
+            if kind is int:
+                if item.bit_length() > 4 * self.maxlong:
+                    return False
+            elif kind is str:
+                if len(item) > self.maxstring:
+                    return False
+            elif kind not in _FLAT_TYPES:
+                return False
+        return True
+
     def repr1(self, x, level):
         kind = type(x)
+        if kind is int:
+            return self.repr_int(x, level)
+        if kind is str:
+            return repr(x) if len(x) <= self.maxstring else repr(x[:self.maxstring]) + "..."
+        if kind in _FLAT_TYPES:
+            return repr(x)
+        if kind is list or kind is tuple:
+            limit = self.maxlist
+            head = x[:limit]
+            if level <= 0 and x:
+                return "[...]" if kind is list else "(...)"
+            more = ", ..." if len(x) > limit else ""
+            if self._flat(head):
+                text = repr(head)
+            else:
+                inner = ", ".join([self.repr1(item, level - 1) for item in head])
+                text = "[%s]" % inner if kind is list else "(%s%s)" % (inner, "," if len(head) == 1 else "")
+            return text[:-1] + more + text[-1]
+        if kind is dict:
+            if level <= 0 and x:
+                return "{...}"
+            head = list(itertools.islice(x.items(), self.maxdict))  # insertion order: no sorting per snapshot
+            more = ", ..." if len(x) > self.maxdict else ""
+            if self._flat([item for pair in head for item in pair]):
+                return repr(dict(head))[:-1] + more + "}"
+            inner = ", ".join(["%s: %s" % (self.repr1(k, level - 1), self.repr1(v, level - 1)) for k, v in head])
+            return "{%s%s}" % (inner, more)
         if kind in (bytes, bytearray):
             head = bytes(x[:self.maxstring])
             text = repr(head) + ("..." if len(x) > self.maxstring else "")
