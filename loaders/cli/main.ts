@@ -1,8 +1,6 @@
 // The CLI's entry: builds the command tree and maps failures to exit codes (DESIGN.md, "The CLI").
 import {Command, CommanderError} from "commander";
-import {ConfigError, loadConfig} from "../config/index.ts";
-import {ProblemFileError} from "../datasets/index.ts";
-import {ExperimentError} from "../trajectories/experiment.ts";
+import {loadConfig} from "../config/index.ts";
 import {processIo, UsageError, type CliIo} from "./io.ts";
 import {registerEstimate} from "./estimate.ts";
 import {registerExec} from "./exec.ts";
@@ -11,12 +9,25 @@ import {registerProblems} from "./problems.ts";
 import {registerPrompts} from "./prompts.ts";
 import {registerRun} from "./run.ts";
 import {registerFigure} from "./figure.ts";
+import {registerFeedback} from "./feedback.ts";
 
 const VERSION = "0.1.0";
 
+/** Errors whose message is written for the user (file, field, what to do): printed without a stack trace. */
+const USER_ERRORS = new Set([
+  "UsageError",
+  "ProblemFileError",
+  "ConfigError",
+  "ExperimentError",
+  "DatasetReadError",
+  "FeedbackError",
+  "EstimateInputError",
+  "LlamaModelFileError",
+  "OpenAIBackendError"
+]);
+
 /** Commands whose engine lands in a later issue: listed in --help, and they say so when run. */
 const PLANNED: Array<{name: string; args?: string; description: string; issue: number}> = [
-  {name: "feedback", description: "the execution feedback a model would get for a program", issue: 3},
   {name: "rft", args: "[action]", description: "rejection-sampling fine-tuning data: `rft build`", issue: 6},
   {name: "bench", args: "[which]", description: "benchmarks: `bench exec`, `bench generate`", issue: 3}
 ];
@@ -35,6 +46,7 @@ export function buildProgram(io: CliIo): Command {
   registerEstimate(program, io);
   registerRun(program, io);
   registerFigure(program, io);
+  registerFeedback(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")
@@ -70,7 +82,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2; // commander already printed the message (unknown command, bad flag)
     }
-    if (error instanceof UsageError || error instanceof ProblemFileError || error instanceof ConfigError || error instanceof ExperimentError) {
+    if (error instanceof Error && USER_ERRORS.has(error.name)) {
       io.stderr(`reprompt: ${error.message}\n`);
       return error instanceof UsageError ? error.exitCode : 2;
     }

@@ -59,9 +59,13 @@ export function allTests(problem: Problem): TestCase[] {
   return [...problem.tests.public, ...problem.tests.private, ...problem.tests.generated];
 }
 
-/** The hidden tests a final program is judged on: private + generated. */
+const hiddenCache = new WeakMap<Problem["tests"], TestCase[]>();
+
+/** The hidden tests a final program is judged on: private + generated (the same array for the same problem). */
 export function hiddenTests(problem: Problem): TestCase[] {
-  return [...problem.tests.private, ...problem.tests.generated];
+  let hidden = hiddenCache.get(problem.tests);
+  if (!hidden) hiddenCache.set(problem.tests, (hidden = [...problem.tests.private, ...problem.tests.generated]));
+  return hidden;
 }
 
 export function problemRef(problem: Pick<Problem, "dataset" | "id">): string {

@@ -1,5 +1,6 @@
 // A pool of sandbox workers (one per lane): jobs go to an idle worker; a stuck worker is killed and replaced.
 import {spawn, type ChildProcess} from "node:child_process";
+import {rmSync} from "node:fs";
 import {availableParallelism} from "node:os";
 import pLimit from "p-limit";
 import {planLaunch, type Launch, type LaunchOptions} from "./isolation.ts";
@@ -91,6 +92,21 @@ class Lane {
       return {t: "done", id: job.id, compile_error: null, tests: [], time_ms: timeoutMs, worker_error: why};
     }
     return JSON.parse(line) as WorkerReply;
+  }
+
+  /** Ends the worker politely (it removes its temp dirs), then by force; removes what a killed one left. */
+  async shutdown(graceMs = 3000): Promise<void> {
+    const child = this.child;
+    if (child) {
+      const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+      child.stdin?.end();
+      const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
+      if ((await Promise.race([closed, timer])) === "late") this.kill();
+    }
+    this.child = null;
+    // Without bubblewrap the temp dirs are on the host: make sure none survives a worker killed mid-job.
+    const base = (this.security as {temp_base?: string} | null)?.temp_base;
+    if (this.launch.isolation !== "bubblewrap" && base && base.includes("reprompt-sandbox-")) rmSync(base, {recursive: true, force: true});
   }
 
   kill(): void {
@@ -185,7 +201,7 @@ export class SandboxPool {
   }
 
   async close(): Promise<void> {
-    for (const lane of this.idle) lane.kill();
+    await Promise.all(this.idle.map((lane) => lane.shutdown()));
   }
 }
 

@@ -72,4 +72,6 @@ export interface SecurityReport {
   drop_capabilities?: boolean;
   python?: string;
   naive?: boolean;
+  /** Where the worker keeps its runners' temp dirs (inside bubblewrap: its private tmpfs). */
+  temp_base?: string;
 }

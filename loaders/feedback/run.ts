@@ -134,6 +134,9 @@ async function ldbFeedback(
       max_events: ldb.maxEvents,
       keep_head: keepHead,
       keep_tail: ldb.maxBlocks - keepHead,
+      // Lets the tracer skip rendering values the state cut would drop anyway (same cut as renderLdb's).
+      state_chars: ldb.stateChars,
+      max_value_chars: Math.max(ldb.stateChars, 100),
       // Function-mode programs: the tracer makes the call itself (the runner's own call is not traced).
       ...(problem.ioMode === "function" ? {call: {fn_name: problem.fnName, input: test.input}} : {})
     }

@@ -18,10 +18,12 @@ function cut(text: string): string {
 
 export async function explorerParquet(experiments = ["feedback-granularity", "cot-retry"], profile?: string): Promise<Buffer> {
   const rows: Array<Record<string, string | number | boolean | null>> = [];
+  const runs = [];
+  for (const name of experiments) runs.push({name, run: await figureRun(name, profile)});
+  // Opened after the runs, so it sees every request they stored.
   const store = openDefaultStore();
   try {
-    for (const name of experiments) {
-      const run = await figureRun(name, profile);
+    for (const {name, run} of runs) {
       for (const [, cell] of groupBy(run.trajectories, (t) => `${t.model}|${t.strategyId}|${t.problemKey}`)) {
         for (const t of cell.slice(0, PER_CELL)) {
           const problem = run.problems.get(t.problemKey)!;
@@ -58,6 +60,7 @@ export async function explorerParquet(experiments = ["feedback-granularity", "co
 
 /** Writes rows (JSON-typed) to a zstd Parquet file through DuckDB and returns its bytes. */
 export async function rowsToParquet(rows: Array<Record<string, unknown>>): Promise<Buffer> {
+  if (rows.length === 0) throw new Error("rowsToParquet: no rows (a Parquet table needs at least its columns)");
   const dir = mkdtempSync(join(tmpdir(), "reprompt-rows-"));
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
@@ -65,7 +68,11 @@ export async function rowsToParquet(rows: Array<Record<string, unknown>>): Promi
     const json = join(dir, "rows.json");
     const out = join(dir, "rows.parquet");
     writeFileSync(json, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    await connection.run(`COPY (SELECT * FROM read_json(${sqlString(json)}, format='newline_delimited')) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
+    await connection.run(`CREATE TABLE rows AS SELECT * FROM read_json(${sqlString(json)}, format='newline_delimited')`);
+    // Whole numbers arrive as BIGINT, which the browser's Arrow reads as BigInt (Plot and tables choke on it).
+    const columns = (await connection.runAndReadAll("DESCRIBE rows")).getRowObjectsJson() as Array<{column_name: string; column_type: string}>;
+    const select = columns.map((c) => (c.column_type === "BIGINT" ? `"${c.column_name}"::INTEGER AS "${c.column_name}"` : `"${c.column_name}"`)).join(", ");
+    await connection.run(`COPY (SELECT ${select} FROM rows) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
     return readFileSync(out);
   } finally {
     connection.closeSync();

@@ -78,7 +78,8 @@ export function defineExperiment(definition: ExperimentInput): ExperimentInput {
   return definition;
 }
 
-export const EXPERIMENTS_DIR = join(projectRoot, "experiments");
+/** The experiment definitions: `experiments/`, or $REPROMPT_EXPERIMENTS (tests, private experiment sets). */
+export const EXPERIMENTS_DIR = process.env.REPROMPT_EXPERIMENTS || join(projectRoot, "experiments");
 
 export function experimentNames(dir = EXPERIMENTS_DIR): string[] {
   return readdirSync(dir)

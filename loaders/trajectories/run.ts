@@ -153,7 +153,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       const effects = {
         completions,
         judge: (request: Parameters<typeof cachedJudge>[2]) => cachedJudge(store, activePool, request),
-        feedback: (kind: FeedbackKind, problem: Problem, code: string, publicResult: Parameters<typeof renderTurnFeedback>[4]) =>
+        feedback: (kind: FeedbackKind, problem: Problem, code: string, publicResult: Parameters<typeof renderTurnFeedback>[5]) =>
           renderTurnFeedback(store, activePool, kind, problem, code, publicResult)
       };
       await prefetchFirstCalls(missing.map((u) => u.spec), completions);

@@ -16,6 +16,7 @@ import {
 } from "../prompts/index.ts";
 import {hashOf} from "../store/index.ts";
 import type {CompletionService} from "./completions.ts";
+import {FEEDBACK_EXCERPT_BYTES} from "./feedback.ts";
 import {maxTurnsOf, strategyId, type Strategy} from "./strategy.ts";
 
 /** Bumped when the loop below changes meaning, so old trajectory records are not reused for new semantics. */
@@ -61,7 +62,8 @@ export interface TrajectoryEffects {
   /** Judge through the store (cachedJudge). */
   judge(request: JudgeRequest): Promise<{key: string; result: ExecutionResult}>;
   /** The feedback text of a kind for a program whose public-test results are given. */
-  feedback(kind: FeedbackKind, problem: Problem, code: string, publicResult: ExecutionResult): Promise<{text: string; fallback?: string}>;
+  /** `kind` in the answer is the framing to use next (LDB falls back to `failed` when no trace is possible). */
+  feedback(kind: FeedbackKind, problem: Problem, code: string, publicResult: ExecutionResult): Promise<{text: string; kind?: FeedbackKind; fallback?: string}>;
 }
 
 export interface TrajectorySpec {
@@ -102,6 +104,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
   const turns: TurnRecord[] = [];
   let history: ChatMessage[] = [];
   let feedbackText: string | null = null;
+  let framing: FeedbackKind | null = null;
   const maxTurns = maxTurnsOf(strategy);
   for (let turn = 1; turn <= maxTurns; turn++) {
     let userMessages: ChatMessage[];
@@ -114,7 +117,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
       userMessages = plan.userMessages;
       promptIds = [plan.reasoningId, plan.instructionId].filter((p): p is NonNullable<typeof p> => p !== null);
     } else {
-      const kind = (strategy as {feedback: FeedbackKind}).feedback;
+      const kind = framing ?? (strategy as {feedback: FeedbackKind}).feedback;
       const retry: RetryPromptId = strategy.kind === "cot-retry" ? (COT_RETRY_SCHEDULE[turn - 1]?.retryPromptId ?? "retry-plain") : "retry-plain";
       userMessages = [feedbackTurnMessage(kind, feedbackText ?? NO_CODE_FEEDBACK, {retryPromptId: retry})];
       promptIds = [`feedback-${kind.replace("_", "-")}`, retry];
@@ -150,7 +153,8 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
         limits: spec.limits,
         mode: spec.mode,
         stopOnFailure: false,
-        capture: "all"
+        capture: "all",
+        excerptBytes: FEEDBACK_EXCERPT_BYTES
       });
       publicResult = judged.result;
       publicPart = {executionKey: judged.key, verdict: judged.result.verdict, passed: judged.result.verdict === "accepted", failedTest: judged.result.failedTest, testsRun: judged.result.testsRun};
@@ -161,11 +165,13 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
     const kind = (strategy as {feedback: FeedbackKind}).feedback;
     if (extraction.code === null || publicResult === null) {
       feedbackText = NO_CODE_FEEDBACK;
+      framing = kind;
       record.feedback = {kind, text: feedbackText};
     } else {
       const fb = await effects.feedback(kind, problem, extraction.code, publicResult);
       feedbackText = fb.text;
-      record.feedback = {kind, text: fb.text, ...(fb.fallback ? {fallback: fb.fallback} : {})};
+      framing = fb.kind ?? kind;
+      record.feedback = {kind: framing, text: fb.text, ...(fb.fallback ? {fallback: fb.fallback} : {})};
     }
   }
   const last = turns[turns.length - 1];

@@ -24,7 +24,7 @@ describe("reprompt CLI", () => {
     const unknown = spawnSync(process.execPath, [cliPath(), "jduge"], {cwd: repoRoot, encoding: "utf8"});
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toMatch(/unknown command 'jduge'[\s\S]*Did you mean judge\?/);
-    const badFlag = spawnSync(process.execPath, [cliPath(), "problems", "--problem", "x"], {cwd: repoRoot, encoding: "utf8"});
+    const badFlag = spawnSync(process.execPath, [cliPath(), "problems", "--problems", "x", "--problem", "x"], {cwd: repoRoot, encoding: "utf8"});
     expect(badFlag.status).not.toBe(0);
     expect(badFlag.stderr).toMatch(/unknown option '--problem'[\s\S]*Did you mean --problems\?/);
   });

@@ -4,9 +4,11 @@ import {spawn, type ChildProcess} from "node:child_process";
 import {randomBytes} from "node:crypto";
 import {createServer as createTcpServer, type Server} from "node:net";
 import {createSocket} from "node:dgram";
-import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
-import {join} from "node:path";
+import {existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statfsSync, statSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {dirname, join} from "node:path";
 import {expect} from "vitest";
+import type {TestCase} from "../../loaders/datasets/index.ts";
 import {judgeTests, limitsFor, type ExecutionResult} from "../../loaders/execution/judge.ts";
 import {probeBubblewrap} from "../../loaders/execution/isolation.ts";
 import {SandboxPool} from "../../loaders/execution/pool.ts";
@@ -21,7 +23,7 @@ export const LIMITS = limitsFor(null, {timeLimitS: 1, memoryBytes: 256 << 20, ou
 export const TMPFS_BYTES = 32 << 20;
 export const EXECUTION_DIR = join(repoRoot, "tests", "execution");
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 export const randomId = (bytes = 6) => randomBytes(bytes).toString("hex");
 
 /** Null when bubblewrap works here, else why not (the bubblewrap suites are then skipped, visibly). */
@@ -42,7 +44,7 @@ export async function startPool(level: Level, lanes: number): Promise<SandboxPoo
   }
 }
 
-export function judge(pool: SandboxPool, code: string, tests: Array<{input: string; output: string | null}>): Promise<ExecutionResult> {
+export function judge(pool: SandboxPool, code: string, tests: TestCase[]): Promise<ExecutionResult> {
   return judgeTests(pool, {code, ioMode: "stdio", fnName: null, tests, limits: LIMITS, stopOnFailure: false, capture: "all", excerptBytes: 2048});
 }
 
@@ -105,6 +107,8 @@ export function markedProcesses(marker: string): string[] {
 /** Remembers every sandbox process (bwrap, worker, runner) descending from this test process, to check none outlives the pool. */
 export class ProcessWatch {
   private readonly seen = new Map<string, string>();
+  /** Without bubblewrap, the host temp bases (/tmp/reprompt-sandbox-*) the runners worked in. */
+  readonly tempBases = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   start(intervalMs = 200): void {
@@ -120,7 +124,14 @@ export class ProcessWatch {
       const p = queue.shift()!;
       queue.push(...(children.get(p.pid) ?? []));
       const cmdline = read(`/proc/${p.pid}/cmdline`).replace(/\0/g, " ");
-      if (/worker\.py|bwrap|reprompt-sandbox/.test(cmdline)) this.seen.set(`${p.pid}@${p.start}`, cmdline.trim());
+      if (!/worker\.py|bwrap|reprompt-sandbox/.test(cmdline)) continue;
+      this.seen.set(`${p.pid}@${p.start}`, cmdline.trim());
+      try {
+        const cwd = readlinkSync(`/proc/${p.pid}/cwd`);
+        if (/\/reprompt-sandbox-[^/]+\/run-[^/]+$/.test(cwd)) this.tempBases.add(dirname(cwd));
+      } catch {
+        /* gone */
+      }
     }
   }
 
@@ -173,6 +184,8 @@ export interface CaseEnv extends Secrets {
   udpPort: number;
   unixPath: string;
   abstractName: string;
+  /** Free bytes of the host's temp directory's file system when the case started. */
+  hostTmpFree: number;
 }
 
 export interface Bait {
@@ -181,6 +194,11 @@ export interface Bait {
   bystander: ChildProcess;
   snapshot: Map<string, string>;
   release(): Promise<void>;
+}
+
+export function hostTmpFree(): number {
+  const stat = statfsSync(tmpdir());
+  return stat.bavail * stat.bsize;
 }
 
 function listen(server: Server, options: {port?: number; host?: string; path?: string}): Promise<void> {
@@ -196,7 +214,8 @@ function snapshotDir(dir: string): Map<string, string> {
     for (const name of readdirSync(path)) {
       const full = join(path, name);
       const stat = statSync(full);
-      entries.set(join(rel, name), stat.isDirectory() ? "<dir>" : `${stat.size}:${stat.mode}:${readFileSync(full, "utf8")}`);
+      const content = stat.isDirectory() ? "<dir>" : readFileSync(full, "utf8");
+      entries.set(join(rel, name), `${stat.mode.toString(8)} ${stat.mtimeMs} ${content}`);
       if (stat.isDirectory()) walk(full, join(rel, name));
     }
   };
@@ -237,7 +256,7 @@ export async function layBait(level: Level, baseDir: string, secrets: Secrets): 
   const snapshot = snapshotDir(caseDir);
   const env: CaseEnv = {
     ...secrets, level, marker, caseDir, repoRoot, nodePid: process.pid, bystanderPid: bystander.pid!,
-    tcpPort: (tcp.address() as {port: number}).port, udpPort: udp.address().port, unixPath, abstractName
+    tcpPort: (tcp.address() as {port: number}).port, udpPort: udp.address().port, unixPath, abstractName, hostTmpFree: hostTmpFree()
   };
   return {
     env, received, bystander, snapshot,

@@ -1,7 +1,7 @@
 // The Python tracer (ldb_tracer.py) run through the real sandbox: block segmentation and recorded states.
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {judgeTests, limitsFor, SandboxPool} from "../../loaders/execution/index.ts";
-import {parseTrace, type LdbBlock, type LdbTrace} from "../../loaders/feedback/index.ts";
+import {parseTrace, renderState, type LdbBlock, type LdbTrace} from "../../loaders/feedback/index.ts";
 
 let pool: SandboxPool;
 beforeAll(async () => {
@@ -57,11 +57,17 @@ describe("ldb_tracer in the sandbox", () => {
   it("gives a helper function its own blocks, with arguments before and the return value after", async () => {
     const code = "import sys\n\ndef helper(a, b):\n    c = a * b\n    return c + 1\n\nclass Box:\n    pass\n\nr = helper(2, 3)\nprint(r)\n";
     const t = await trace(code);
-    expect(summary(t.blocks)).toEqual(["<module>:import sys | def helper(a, b): | class Box: | r = helper(2, 3)", "helper:c = a * b | return c + 1", "<module>:print(r)"]);
+    // The call ends the caller's instance; the caller continues in a new instance of the same block.
+    expect(summary(t.blocks)).toEqual([
+      "<module>:import sys | def helper(a, b): | class Box: | r = helper(2, 3)",
+      "helper:c = a * b | return c + 1",
+      "<module>:r = helper(2, 3) | print(r)"
+    ]);
     expect(t.blocks[1].pre).toEqual({a: "2", b: "3"});
     expect(t.blocks[1].post).toEqual({a: "2", b: "3", c: "6", _ret: "7"});
     // Modules, functions, classes and dunder names are not state.
-    expect(t.blocks[2].pre).toEqual({r: "7"});
+    expect(t.blocks[0].post).toEqual({});
+    expect(t.blocks[2].post).toEqual({r: "7"});
   });
 
   it("records each frame of a recursive function separately, in execution order", async () => {
@@ -70,12 +76,15 @@ describe("ldb_tracer in the sandbox", () => {
     const frames = t.blocks.filter((b) => b.function === "fact");
     expect(frames.map((b) => `${b.pre.n}:${b.lines.join("").trim()}:${b.post?._ret ?? "-"}`)).toEqual([
       "3:if n <= 1::-",
-      "3:return n * fact(n - 1):6",
+      "3:return n * fact(n - 1):-",
       "2:if n <= 1::-",
-      "2:return n * fact(n - 1):2",
+      "2:return n * fact(n - 1):-",
       "1:if n <= 1::-",
-      "1:return 1:1"
+      "1:return 1:1",
+      "2:return n * fact(n - 1):2",
+      "3:return n * fact(n - 1):6"
     ]);
+    expect(t.blocks[t.blocks.length - 1]).toMatchObject({function: "<module>", lines: ["print(fact(3))"]});
   });
 
   it("records an exception (type, message, line) and still returns the trace", async () => {
@@ -97,6 +106,17 @@ describe("ldb_tracer in the sandbox", () => {
     const capped = await trace(code, "", {keep_head: 5, keep_tail: 5, max_events: 50});
     expect(capped).toMatchObject({truncated_events: true, events: 50});
     expect(capped.blocks[9].post).toBeNull(); // the trace stopped inside it
+  });
+
+  it("with state_chars, renders only the values the state cut keeps (same text as rendering them all)", async () => {
+    const code = "a = 'x' * 70\nb = list(range(40))\nc = {i: i for i in range(30)}\nd = 'y' * 70\ne = 5\nprint(e)\n";
+    const full = await trace(code);
+    const lean = await trace(code, "", {state_chars: 100});
+    const post = (t: LdbTrace) => t.blocks[t.blocks.length - 1].post!;
+    expect(post(lean).b).toBe("...");
+    expect(post(lean).c).toBe("...");
+    expect(renderState(post(lean))).toBe(renderState(post(full)));
+    expect(renderState(post(full))).toBe(`a = '${"x".repeat(45)}...${"y".repeat(43)}'\te = 5`);
   });
 
   it("traces the call of a function-mode program", async () => {

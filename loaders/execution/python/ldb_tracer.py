@@ -14,6 +14,7 @@ import ast
 import collections
 import itertools
 import json
+import re
 import reprlib
 import sys
 import types
@@ -25,6 +26,7 @@ DEFAULTS = {
     "keep_head": 5,  # block instances kept from the start of the run ...
     "keep_tail": 5,  # ... and from its end; the middle is only counted
     "max_value_chars": 300,  # one value's rendering, after reprlib's own limits
+    "state_chars": 0,  # the renderer's cut of a joined state (LDB: 100); 0 renders every value
 }
 # Names bound to these are not program state the model needs to see (LDB drops modules and functions too).
 HIDDEN_TYPES = (
@@ -32,6 +34,11 @@ HIDDEN_TYPES = (
     types.MethodWrapperType, types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType,
 )
 _FLAT_TYPES = (float, bool, type(None), complex)
+_SMALL_INT = 10 ** 30
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# Types kept without the isinstance test against HIDDEN_TYPES (most values are of these).
+_PLAIN_TYPES = frozenset([int, float, bool, str, list, dict, tuple, set, frozenset, type(None), bytes, bytearray])
+_CONTAINERS = ((list, "[]"), (tuple, "()"), (dict, "{}"), (set, "{}"), (frozenset, "{}"))
 BLOCK_ENDERS = (ast.Return, ast.Break, ast.Continue, ast.Raise, ast.Assert)
 
 
@@ -82,16 +89,12 @@ class _Blocks:
             if node.orelse:
                 self.body(node.orelse)
             return self.new()
-        if isinstance(node, ast.If):
-            # As in LDB's CFG builder: the test ends the block it belongs to; branches and what follows are new.
-            self.mark(node.lineno, node.test.end_lineno, current)
-            self.body(node.body)
-            if node.orelse:
-                self.body(node.orelse)
-            return self.new()
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            self.mark(node.lineno, self.header_end(node, node.body), current)
-            self.body(node.body)
+        if isinstance(node, (ast.If, ast.With, ast.AsyncWith)):
+            # As in LDB's CFG builder: the header ends the block it belongs to; branches and what follows are new.
+            self.mark(node.lineno, node.test.end_lineno if isinstance(node, ast.If) else self.header_end(node, node.body), current)
+            for branch in (node.body, getattr(node, "orelse", None)):
+                if branch:
+                    self.body(branch)
             return self.new()
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             self.mark(node.lineno, node.lineno, current)
@@ -128,9 +131,9 @@ class _Blocks:
 
 
 class _Repr(reprlib.Repr):
-    """reprlib with limits, plus fast paths: a state snapshot is taken at every block boundary, and reprlib's
-    per-element Python calls (and its sorting of dict keys) made a loop over a grid 100x slower than the
-    program. Flat runs of numbers and short strings are rendered by the C repr of a bounded slice."""
+    """reprlib with limits and fast paths: states are rendered at every block boundary, and reprlib's
+    per-element calls (and its sorting of dicts and sets) made a loop over a grid 100x slower than the program.
+    Containers show their first items in iteration order; flat runs go through the C repr of a bounded slice."""
 
     def __init__(self, max_chars):
         super().__init__()
@@ -144,7 +147,7 @@ class _Repr(reprlib.Repr):
         for item in items:
             kind = type(item)
             if kind is int:
-                if item.bit_length() > 4 * self.maxlong:
+                if not -_SMALL_INT < item < _SMALL_INT:
                     return False
             elif kind is str:
                 if len(item) > self.maxstring:
@@ -161,51 +164,54 @@ class _Repr(reprlib.Repr):
             return repr(x) if len(x) <= self.maxstring else repr(x[:self.maxstring]) + "..."
         if kind in _FLAT_TYPES:
             return repr(x)
-        if kind is list or kind is tuple:
-            limit = self.maxlist
-            head = x[:limit]
-            if level <= 0 and x:
-                return "[...]" if kind is list else "(...)"
-            more = ", ..." if len(x) > limit else ""
-            if self._flat(head):
-                text = repr(head)
-            else:
-                inner = ", ".join([self.repr1(item, level - 1) for item in head])
-                text = "[%s]" % inner if kind is list else "(%s%s)" % (inner, "," if len(head) == 1 else "")
-            return text[:-1] + more + text[-1]
-        if kind is dict:
-            if level <= 0 and x:
-                return "{...}"
-            head = list(itertools.islice(x.items(), self.maxdict))  # insertion order: no sorting per snapshot
-            more = ", ..." if len(x) > self.maxdict else ""
-            if self._flat([item for pair in head for item in pair]):
-                return repr(dict(head))[:-1] + more + "}"
-            inner = ", ".join(["%s: %s" % (self.repr1(k, level - 1), self.repr1(v, level - 1)) for k, v in head])
-            return "{%s%s}" % (inner, more)
         if kind in (bytes, bytearray):
-            head = bytes(x[:self.maxstring])
-            text = repr(head) + ("..." if len(x) > self.maxstring else "")
+            text = repr(bytes(x[:self.maxstring])) + ("..." if len(x) > self.maxstring else "")
             return text if kind is bytes else "bytearray(%s)" % text
-        if kind is not bool and kind.__module__ != "builtins" and not hasattr(x, "_fields"):
-            for base, method in ((dict, self.repr_dict), (list, self.repr_list), (tuple, self.repr_tuple),
-                                 (set, self.repr_set), (frozenset, self.repr_frozenset)):
-                if isinstance(x, base):
-                    return "%s(%s)" % (kind.__name__, method(x, level))
+        for base, brackets in _CONTAINERS if not hasattr(x, "_fields") else ():  # namedtuples: their own repr
+            if isinstance(x, base):  # builtins and their subclasses (defaultdict, Counter, ...), never sorted
+                text = self._container(x, level, base, brackets)
+                return "%s(%s)" % (kind.__name__, text) if kind is frozenset or kind.__module__ != "builtins" else text
         return super().repr1(x, level)
+
+    def _container(self, x, level, base, brackets):
+        if not x:
+            return {set: "set()", frozenset: ""}.get(base, brackets)
+        if level <= 0:
+            return brackets[0] + "..." + brackets[1]
+        limit = self.maxdict if base is dict else self.maxlist
+        if base is dict:
+            head = list(itertools.islice(x.items(), limit))
+            if self._flat([item for pair in head for item in pair]):
+                inner = repr(dict(head))[1:-1]
+            else:
+                inner = ", ".join(["%s: %s" % (self.repr1(k, level - 1), self.repr1(v, level - 1)) for k, v in head])
+        else:
+            head = list(itertools.islice(x, limit))
+            inner = repr(head)[1:-1] if self._flat(head) else ", ".join([self.repr1(item, level - 1) for item in head])
+            if base is tuple and len(x) == 1:
+                inner += ","
+        return brackets[0] + inner + (", ..." if len(x) > limit else "") + brackets[1]
 
     def repr_instance(self, x, level):
         if type(x).__repr__ is object.__repr__:
             return "<%s object>" % type(x).__name__  # the default repr's address is noise that changes per run
-        return super().repr_instance(x, level)
+        try:
+            text = _ADDRESS.sub("", repr(x))  # "<function f at 0x7f...>" → "<function f>": addresses change per run
+        except Exception:
+            return "<%s object (repr failed)>" % type(x).__name__
+        return text if len(text) <= self.maxother else text[:self.maxother] + "..."
 
     def repr_int(self, x, level):
-        if x.bit_length() > 4 * self.maxlong:  # str() of a huge int is quadratic (and limited in 3.11+)
+        if x.bit_length() > 4000:  # str() of a huge int is quadratic (and limited in 3.11+)
             return "<int of %d bits>" % x.bit_length()
         return super().repr_int(x, level)
 
     def render(self, value):
+        kind = type(value)
+        if kind is int and -_SMALL_INT < value < _SMALL_INT or kind is float or kind is bool or value is None:
+            return repr(value)  # the common case, without reprlib's dispatch
         try:
-            text = self.repr(value)
+            text = self.repr1(value, self.maxlevel)
         except Exception as exc:  # a user __repr__ that fails; TimeLimit (a BaseException) passes through
             text = "<%s: repr failed (%s)>" % (type(value).__name__, type(exc).__name__)
         return text if len(text) <= self.max_chars else text[:self.max_chars] + "..."
@@ -223,12 +229,38 @@ class _Recorder:
         self.total = 0
         self.events = 0
         self.truncated = False
+        self.active = None  # the traced frame that ran the latest line: the caller of the next traced call
         self.repr = _Repr(int(options["max_value_chars"]))
+        self.state_chars = max(0, int(options["state_chars"]))
 
-    def state(self, frame_locals):
+    def state(self, frame_locals, extra=None):
+        """name → rendered value; `extra` (already rendered) goes last.
+
+        With `state_chars` set, the renderer keeps only the first and last state_chars/2 characters of the
+        tab-joined state, so only values reaching into those ends are rendered; the ones in between get a
+        placeholder the cut always removes. Rendering is the cost of tracing: this keeps it per boundary small.
+        """
         render = self.repr.render
-        return {name: render(value) for name, value in list(frame_locals.items())
-                if not name.startswith("__") and not isinstance(value, HIDDEN_TYPES)}
+        items = []
+        for name, value in list(frame_locals.items()):
+            if name[:2] == "__" or (type(value) not in _PLAIN_TYPES and isinstance(value, HIDDEN_TYPES)):
+                continue
+            items.append((name, value))
+        tail = list(extra.items()) if extra else []
+        half = self.state_chars // 2 + 4
+        if not self.state_chars or len(items) <= 2:
+            return dict([(name, render(value)) for name, value in items] + tail)
+        front, back, i, j = [], [], 0, len(items)
+        size = 0
+        while i < j and size < half:
+            front.append((items[i][0], render(items[i][1])))
+            size, i = size + len(front[-1][0]) + len(front[-1][1]) + 4, i + 1  # "name = text" and a tab
+        size = sum(len(name) + len(text) + 4 for name, text in tail)
+        while j > i and size < half:
+            j -= 1
+            back.append((items[j][0], render(items[j][1])))
+            size += len(back[-1][0]) + len(back[-1][1]) + 4
+        return dict(front + [(name, "...") for name, _ in items[i:j]] + back[::-1] + tail)
 
     def open(self, function, line, state):
         instance = {"index": self.total, "function": function, "lines": [line], "pre": state, "post": None}
@@ -240,7 +272,12 @@ class _Recorder:
         return instance
 
     def on_call(self, frame, event, arg):
-        """The global trace function: picks the frames to record and gives each its own local tracer."""
+        """The global trace function: picks the frames to record and gives each its own local tracer.
+
+        A call ends the caller's current instance and the return opens a continuation of it, so instances
+        stay in execution order and each state is true at its point in time (the caller's block resumes
+        after the callee's blocks, not before them).
+        """
         if event != "call" or self.truncated:
             return None
         code = frame.f_code
@@ -248,11 +285,12 @@ class _Recorder:
             return None
         if code.co_name != "<module>" and (not code.co_flags & CO_NEWLOCALS or code.co_name.startswith("<")):
             return None  # class bodies, comprehensions, lambdas, generator expressions
-        return _Frame(self, code.co_name).on_event
-
-    def stop(self):
-        self.truncated = True
-        sys.settrace(None)
+        caller = self.active
+        if caller is not None and caller.instance is not None:
+            caller.instance["post"] = self.state(caller.frame.f_locals)
+            caller.instance = None
+        self.active = _Frame(self, frame, caller)
+        return self.active.on_event
 
     def result(self, error, events_cap_hit):
         kept = self.head + list(self.tail)
@@ -266,10 +304,10 @@ class _Recorder:
 class _Frame:
     """Local tracer of one frame: its current block and block instance."""
 
-    __slots__ = ("recorder", "function", "block", "instance", "raising")
+    __slots__ = ("recorder", "frame", "function", "caller", "block", "instance", "raising")
 
-    def __init__(self, recorder, function):
-        self.recorder, self.function = recorder, function
+    def __init__(self, recorder, frame, caller):
+        self.recorder, self.frame, self.function, self.caller = recorder, frame, frame.f_code.co_name, caller
         self.block = self.instance = self.raising = None
 
     def on_event(self, frame, event, arg):
@@ -281,8 +319,10 @@ class _Frame:
             recorder.events += 1
             if recorder.events > recorder.max_events:
                 recorder.events -= 1
-                recorder.stop()
+                recorder.truncated = True
+                sys.settrace(None)
                 return None
+            recorder.active = self
             self.raising = None  # a line after an exception event: it was caught here
             line = frame.f_lineno
             block = recorder.blocks.block_of.get(line, self.block)
@@ -296,22 +336,31 @@ class _Frame:
                 self.instance["lines"].append(line)
         elif event == "exception":
             self.raising = _exception_text(arg[1], recorder.repr.max_chars)
-        elif event == "return" and self.instance is not None:
-            state = recorder.state(frame.f_locals)
-            if self.raising is not None:
-                state["_exception"] = self.raising
-            elif self.function != "<module>":
-                state["_ret"] = recorder.repr.render(arg)
-            self.instance["post"] = state
+        elif event == "return":
+            if self.instance is not None:
+                if self.raising is not None:
+                    extra = {"_exception": self.raising}
+                else:
+                    extra = {"_ret": recorder.repr.render(arg)} if self.function != "<module>" else None
+                self.instance["post"] = recorder.state(frame.f_locals, extra)
+                self.instance = None
+            caller = recorder.active = self.caller
+            self.frame = self.caller = None  # frees the frame (and its locals) now, not at the next cyclic GC
+            if caller is not None:  # the caller resumes mid-line: a continuation of its interrupted block
+                caller.instance = recorder.open(caller.function, caller.frame.f_lineno, recorder.state(caller.frame.f_locals))
         return self.on_event
 
 
-def _exception_text(exc, limit):
+def _message(exc):
     try:
-        message = str(exc)
-    except Exception:
-        message = "?"
-    text = "%s: %s" % (type(exc).__name__, message) if message else type(exc).__name__
+        return str(exc)
+    except Exception:  # a user exception whose __str__ fails
+        return "?"
+
+
+def _exception_text(exc, limit):
+    message = _message(exc)
+    text = type(exc).__name__ + (": " + message if message else "")
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -323,11 +372,7 @@ def _describe(exc, limit):
         if tb.tb_frame.f_code.co_filename == SOLUTION_FILE:
             line, function = tb.tb_lineno, tb.tb_frame.f_code.co_name
         tb = tb.tb_next
-    try:
-        message = str(exc)
-    except Exception:
-        message = "?"
-    return {"type": type(exc).__name__, "message": message[:limit], "line": line, "function": function}
+    return {"type": type(exc).__name__, "message": _message(exc)[:limit], "line": line, "function": function}
 
 
 def _call_target(globals_, call):
@@ -365,10 +410,6 @@ def make_hook(source, options=None):
                 error = {"type": "SystemExit", "message": "exit status %s" % (exc.code,), "line": None, "function": None}
         except Exception as exc:
             error = _describe(exc, recorder.repr.max_chars)
-            try:
-                sys.stderr.write("%s: %s (line %s)\n" % (error["type"], error["message"], error["line"]))
-            except Exception:
-                pass
         finally:
             sys.settrace(None)
         return recorder.result(error, recorder.truncated)

@@ -9,12 +9,14 @@ a MemoryError) is reported as `clean: false` and the worker replaces this proces
 """
 import builtins
 import ctypes
+import errno
 import io
 import json
 import os
 import resource
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -76,6 +78,9 @@ def isolate(ctrl_fd, out_fd, temp_dir, security, ceilings):
         os._exit(EXIT_SETUP_FAILED)
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.chdir(temp_dir)
+    # The only writable place is the temp dir: make tempfile and $TMPDIR point there, not at a cached /tmp.
+    os.environ["TMPDIR"] = temp_dir
+    tempfile.tempdir = temp_dir
     low, high = sorted((ctrl_fd, out_fd))
     os.closerange(3, low)
     os.closerange(low + 1, high)
@@ -116,8 +121,8 @@ def _on_timer(signum, frame):
 
 
 def _program_traceback(exc):
-    """The traceback from the program's own frames on (ours are not the program's business)."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    """The traceback from the program's own frames on (ours are not the program's business); last frames only."""
+    frames = traceback.extract_tb(exc.__traceback__, limit=-TRACEBACK_LINES)
     while frames and frames[0].filename != "solution.py":
         frames.pop(0)
     lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
@@ -184,7 +189,7 @@ def run_test(code, program, test, settings, trace_hook=None):
     main.__dict__["__file__"] = "solution.py"
     sys.modules["__main__"] = main
     threads_before = set(threading.enumerate())
-    outcome, error, value, trace, exit_status = "ok", None, None, None, 0
+    outcome, error, value, trace, exit_status, failure = "ok", None, None, None, 0, None
     cpu_start, wall_start = _cpu_seconds(), time.monotonic()
     hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)[1]
     try:
@@ -222,16 +227,30 @@ def run_test(code, program, test, settings, trace_hook=None):
         outcome = "time"
     except MemoryError:
         outcome, error = "memory", "MemoryError"
-    except BaseException as exc:  # the program's own exception
-        outcome, error = "error", _program_traceback(exc)
+    except OSError as exc:
+        if exc.errno == errno.ENOMEM:  # mmap and friends report the address-space limit this way
+            outcome, error = "memory", "OSError: [Errno 12] Cannot allocate memory"
+        else:
+            outcome, failure = "error", exc
+    except BaseException as exc:  # the program's own exception; formatted after the clock stops
+        outcome, failure = "error", exc
+    cpu_end, wall_end = _cpu_seconds(), time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    if outcome == "error":
+        sys.setrecursionlimit(max(settings.recursion, 1000))
+        try:
+            error = _program_traceback(failure)
+        except BaseException as exc:  # a traceback too deep or too odd to format: say what we can
+            error = "%s (traceback unavailable: %s)" % (type(failure).__name__, type(exc).__name__)
+        failure = None
     flush_failed = False
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except BaseException:
             flush_failed = flush_failed or stream is sys.stdout
-    cpu = _cpu_seconds() - cpu_start
-    wall = time.monotonic() - wall_start
+    cpu = cpu_end - cpu_start
+    wall = wall_end - wall_start
     # At the output cap only a preview travels back: the verdict is output_limit whatever the rest says.
     out_cap = int(program["output_bytes"])
     stdout_size = os.lseek(saved[1], 0, os.SEEK_END)
@@ -276,6 +295,33 @@ def _jsonable(value):
     return value
 
 
+def _set_soft(limit, soft):
+    hard = resource.getrlimit(limit)[1]
+    resource.setrlimit(limit, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def handle(request, settings, state):
+    """One request from the worker: load a program (compile it, set its limits) or run one test."""
+    if request["op"] == "program":
+        program = state["program"] = request
+        state["trace_hook"] = None
+        # This program's own limits, under the runner's ceilings (soft limits: a program may not exceed them).
+        _set_soft(resource.RLIMIT_AS, int(program["memory_bytes"]) + _vm_size_bytes())
+        _set_soft(resource.RLIMIT_FSIZE, int(program["output_bytes"]))
+        try:
+            state["code"] = compile(program["code"], "solution.py", "exec")
+        except BaseException as exc:  # SyntaxError, ValueError (null bytes), RecursionError, MemoryError
+            state["code"] = None
+            return {"t": "compile_error", "error": _program_traceback(exc)}
+        if program.get("trace"):
+            import ldb_tracer
+            state["trace_hook"] = ldb_tracer.make_hook(program["code"], program.get("trace_options", {}))
+        return {"t": "compiled"}
+    if request["op"] == "test":
+        return {"t": "result", "index": request["index"], **run_test(state["code"], state["program"], request, settings, state["trace_hook"])}
+    return {"t": "error", "error": "unknown request %r" % request.get("op"), "clean": False}
+
+
 def serve(ctrl_fd, out_fd, temp_dir, security, ceilings):
     """Entry point in the forked child: isolate, then answer requests until the worker closes the pipe."""
     try:
@@ -286,7 +332,7 @@ def serve(ctrl_fd, out_fd, temp_dir, security, ceilings):
     settings = _Settings()
     requests = os.fdopen(ctrl_fd, "rb", buffering=0)
     buffer = b""
-    program = code = trace_hook = None
+    state = {"program": None, "code": None, "trace_hook": None}
     _write_all(out_fd, b'{"t": "ready"}\n')
     while True:
         while b"\n" not in buffer:
@@ -296,19 +342,8 @@ def serve(ctrl_fd, out_fd, temp_dir, security, ceilings):
             buffer += chunk
         line, buffer = buffer.split(b"\n", 1)
         request = json.loads(line)
-        if request["op"] == "program":
-            program, trace_hook = request, None
-            try:
-                code = compile(program["code"], "solution.py", "exec")
-                reply = {"t": "compiled"}
-                if program.get("trace"):
-                    import ldb_tracer
-                    trace_hook = ldb_tracer.make_hook(program["code"], program.get("trace_options", {}))
-            except BaseException as exc:  # SyntaxError, ValueError (null bytes), RecursionError, MemoryError
-                code = None
-                reply = {"t": "compile_error", "error": _program_traceback(exc)}
-        elif request["op"] == "test":
-            reply = {"t": "result", "index": request["index"], **run_test(code, program, request, settings, trace_hook)}
-        else:
-            reply = {"t": "error", "error": "unknown request %r" % request.get("op")}
+        try:
+            reply = handle(request, settings, state)
+        except BaseException as exc:  # never let one request kill the loop: report, and ask to be replaced
+            reply = {"t": "error", "error": "%s: %s" % (type(exc).__name__, exc), "clean": False}
         _write_all(out_fd, (json.dumps(reply) + "\n").encode())

@@ -43,7 +43,15 @@ DENIED = {
     "syslog": 103, "ioperm": 173, "iopl": 172, "setrlimit": 160, "process_madvise": 440, "migrate_pages": 256,
     "move_pages": 279, "mbind": 237, "set_mempolicy": 238, "vhangup": 153, "lookup_dcookie": 212,
     "landlock_create_ruleset": 444, "landlock_add_rule": 445,
+    # Metadata Landlock does not cover: permissions, timestamps and extended attributes of files anywhere.
+    "fchmodat2": 452, "utime": 132, "utimes": 235, "futimesat": 261, "utimensat": 280,
+    "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197, "lremovexattr": 198,
+    "fremovexattr": 199, "setxattrat": 463, "removexattrat": 466,
 }
+SYS_FCNTL = 72
+# fcntl commands that make the kernel signal another process on I/O (F_SETOWN, F_SETSIG, F_SETOWN_EX):
+# with them a program could kill host processes of its uid without calling kill().
+FCNTL_DENIED = (8, 10, 15)
 SYS_CLONE = 56
 SYS_CLONE3 = 435
 SYS_KILL = 62
@@ -84,6 +92,13 @@ def build_filter(own_pid):
     prog.append(_ins(JSET_K, 0, 1, CLONE_THREAD))
     prog.append(_ins(RET_K, 0, 0, RET_ALLOW))
     prog.append(_ins(RET_K, 0, 0, RET_ERRNO | errno.EPERM))
+    # fcntl: everything but the signal-on-I/O commands.
+    prog.append(_ins(JEQ_K, 0, 1 + 2 * len(FCNTL_DENIED) + 1, SYS_FCNTL))
+    prog.append(_ins(LD_W_ABS, 0, 0, _arg_low(1)))
+    for cmd in FCNTL_DENIED:
+        prog.append(_ins(JEQ_K, 0, 1, cmd))
+        prog.append(_ins(RET_K, 0, 0, RET_ERRNO | errno.EPERM))
+    prog.append(_ins(RET_K, 0, 0, RET_ALLOW))
     # kill / tkill / tgkill / prlimit64: only this process (or 0 = itself / its own group).
     for nr in (SYS_KILL, SYS_TKILL, SYS_TGKILL, SYS_PRLIMIT64):
         prog.append(_ins(JEQ_K, 0, 6, nr))

@@ -94,6 +94,7 @@ class Runner:
         self.ceilings = ceilings
         self.buffer = b""
         self.status = None
+        self.rusage = None
         self.tests_run = 0
         self.programs = 0
         self.program_id = None
@@ -139,12 +140,35 @@ class Runner:
             raise RunnerDied("died", "the program corrupted the judge's channel")
 
     def _died(self):
+        # Reap without killing first: how it ended (signal, exit status) must be its own doing, not ours.
+        if self.status is None:
+            try:
+                _, self.status, self.rusage = os.wait4(self.pid, 0)
+            except ChildProcessError:
+                pass
         self.kill()
         status = self.status
         if os.WIFSIGNALED(status):
             signum = os.WTERMSIG(status)
             raise RunnerDied("died", "killed by %s" % _signal_name(signum), signum)
         raise RunnerDied("died", "exited with status %d" % os.WEXITSTATUS(status))
+
+    def threads(self):
+        """OS threads of the runner (a thread started with _thread is invisible to threading.enumerate)."""
+        try:
+            with open("/proc/%d/status" % self.pid) as status:
+                for line in status:
+                    if line.startswith("Threads:"):
+                        return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+    def lifetime_cpu_ms(self):
+        """After the runner was reaped: its total CPU from wait4."""
+        if self.rusage is None:
+            return None
+        return (self.rusage.ru_utime + self.rusage.ru_stime) * 1000
 
     def cpu_ms(self):
         """CPU time of the runner as the kernel counts it (10 ms resolution), or None if it is gone."""
@@ -179,7 +203,7 @@ class Runner:
                     target()
                 except ProcessLookupError:
                     pass
-            _, self.status = os.waitpid(self.pid, 0)
+            _, self.status, self.rusage = os.wait4(self.pid, 0)
             for fd in (self.ctrl, self.out):
                 os.close(fd)
             shutil.rmtree(self.temp_dir, ignore_errors=True)
@@ -272,6 +296,7 @@ class Worker:
         """Runs test `index` in a usable runner; returns (result, compile_error)."""
         r = self.usable_runner(job)
         isolated = r.tests_run == 0
+        cpu_before = None
         test = job["tests"][index]
         wall = float(job["limits"]["wall_s"])
         try:
@@ -284,6 +309,10 @@ class Worker:
             started = time.monotonic()
             report = r.request({"op": "test", "index": index, "input": test["input"]}, wall + SLACK_S)
             r.tests_run += 1
+            if report.get("t") != "result" or report.get("index") != index or not isinstance(report.get("cpu_ms"), (int, float)):
+                # The program wrote into the judge's channel, or the runner failed: this runner cannot be trusted.
+                r.kill()
+                raise RunnerDied("died", report.get("error") if report.get("t") == "error" else "the judge's channel was corrupted")
             cpu_kernel = (r.cpu_ms() or 0) - (cpu_before or 0)
             cpu = max(report["cpu_ms"], cpu_kernel - 50) if cpu_before is not None else report["cpu_ms"]
             peak = r.peak_memory_bytes()
@@ -291,18 +320,25 @@ class Worker:
             result = {"index": index, "verdict": verdict, "cpu_ms": round(cpu, 2),
                       "wall_ms": round((time.monotonic() - started) * 1000, 2), "out_bytes": report["out_bytes"],
                       "isolated": isolated}
+            if verdict == "time_limit" and cpu_kernel < float(job["limits"]["cpu_s"]) * 1000 and report.get("wall_ms", 0) < wall * 1000 * 0.9:
+                result["suspect"] = "time limit reported without the time being spent"
             if peak is not None:
                 result["memory_kb"] = peak // 1024
             for key in ("error", "value_error", "trace", "exit_code"):
                 if key in report:
                     result[key] = report[key]
             self.attach_output(job, result, report)
-            if not report["clean"] or verdict in ("memory_limit", "time_limit", "output_limit"):
+            leftover = bool(r.buffer)
+            extra_threads = (r.threads() or 1) > 1
+            if leftover or extra_threads or not report["clean"] or verdict in ("memory_limit", "time_limit", "output_limit"):
                 r.kill()
             return result, None
         except RunnerDied as died:
             r.tests_run += 1
-            verdict = "time_limit" if died.kind == "timeout" or died.signum in (signal.SIGXCPU, signal.SIGKILL) else "runtime_error"
+            # SIGKILL is the CPU hard limit only if the CPU was spent; a program can also kill itself.
+            spent = (r.lifetime_cpu_ms() or 0) - cpu_before if cpu_before is not None else 0
+            over_cpu = spent >= float(job["limits"]["cpu_s"]) * 1000
+            verdict = "time_limit" if died.kind == "timeout" or died.signum == signal.SIGXCPU or (died.signum == signal.SIGKILL and over_cpu) else "runtime_error"
             result = {"index": index, "verdict": verdict, "cpu_ms": None,
                       "wall_ms": round(wall * 1000) if died.kind == "timeout" else None,
                       "error": died.detail, "isolated": isolated,
@@ -328,8 +364,9 @@ class Worker:
             if compile_error is not None:
                 break
             # A test that overran its own limits is not re-run: earlier work cannot slow a fresh __main__ (a leaked
-            # thread would have replaced the runner), and re-running would double the cost of every timeout.
-            if result["verdict"] not in ("accepted", "time_limit") and not result["isolated"]:
+            # thread would have replaced the runner), and re-running would double the cost of every timeout --
+            # unless the time was reported without being spent (a runner tampered with by an earlier program).
+            if result["verdict"] != "accepted" and not result["isolated"] and (result["verdict"] != "time_limit" or result.get("suspect")):
                 # Confirm alone in a fresh runner: earlier work in that process must not decide this verdict.
                 self.fresh_runner(job)
                 confirmed, compile_error = self.run_test(job, index)
