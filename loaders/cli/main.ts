@@ -10,6 +10,7 @@ import {registerPrompts} from "./prompts.ts";
 import {registerRun} from "./run.ts";
 import {registerFigure} from "./figure.ts";
 import {registerFeedback} from "./feedback.ts";
+import {registerModels} from "./models.ts";
 
 const VERSION = "0.1.0";
 
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo): Command {
   registerRun(program, io);
   registerFigure(program, io);
   registerFeedback(program, io);
+  registerModels(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")

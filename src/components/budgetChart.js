@@ -1,6 +1,11 @@
 // pass n@k at each budget (1@3, 10@30, …) with 95% intervals: one panel per budget, one column per strategy.
 import * as Plot from "npm:@observablehq/plot";
 
+function budgetOrder(budget) {
+  const [n, k] = budget.split("@").map(Number);
+  return k * 1000 + n;
+}
+
 export function budgetChart(rows, {series, width, label = "pass n@k"} = {}) {
   const models = new Set(rows.map((d) => d.model)).size;
   return Plot.plot({
@@ -9,7 +14,7 @@ export function budgetChart(rows, {series, width, label = "pass n@k"} = {}) {
     marginBottom: 60,
     x: {label: null, tickRotate: -20},
     y: {label, percent: true, grid: true, zero: true},
-    fx: {label: "budget n@k (submissions @ programs)"},
+    fx: {label: "budget n@k (submissions @ programs)", domain: [...new Set(rows.map((d) => d.budget))].sort((a, b) => budgetOrder(a) - budgetOrder(b))},
     fy: models > 1 ? {label: null} : undefined,
     color: {legend: true},
     marks: [

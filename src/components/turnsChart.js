@@ -7,7 +7,7 @@ export function turnsChart(rows, {width} = {}) {
     height: 300,
     x: {label: "maximum turns", ticks: [1, 2, 3]},
     y: {label: "pass n@k", percent: true, grid: true, zero: true},
-    fx: {label: null},
+    fx: {label: null, domain: [...new Set(rows.map((d) => d.budget))].sort((a, b) => Number(a.split("@")[1]) - Number(b.split("@")[1]))},
     color: {legend: true},
     marks: [
       Plot.ruleX(rows, {x: "maxTurns", fx: "budget", y1: "lo", y2: "hi", stroke: "family", dx: (d) => (d.family === "CoT-retry" ? 4 : -4)}),

@@ -51,6 +51,38 @@ describe.skipIf(!haveChromium)("the built site in a real browser", () => {
     });
   }
 
+  it("lets a reader pick a problem and a trajectory in the explorer", async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await page.goto(base + "/calibration", {waitUntil: "load"});
+      const problem = page.locator("main form select").first();
+      await problem.waitFor({timeout: 60_000});
+      await page.waitForSelector("main .turn h3", {timeout: 60_000});
+      const options = await problem.locator("option").allTextContents();
+      expect(options.length).toBeGreaterThan(1);
+      const before = await page.locator("main .turn pre").allTextContents();
+      await problem.selectOption({index: options.length - 1});
+      await page.waitForFunction((prev) => {
+        const now = [...document.querySelectorAll("main .turn pre")].map((e) => e.textContent).join("\n");
+        return now.length > 0 && now !== prev;
+      }, before.join("\n"), {timeout: 30_000});
+      const trajectory = page.locator("main form select").nth(1);
+      const trajectories = await trajectory.locator("option").allTextContents();
+      expect(trajectories.length).toBeGreaterThan(1);
+      await trajectory.selectOption({index: trajectories.length - 1});
+      await page.waitForSelector("main .turn h3", {timeout: 30_000});
+      const headings = await page.locator("main .turn h3").allTextContents();
+      expect(headings.length).toBeGreaterThan(0);
+      expect(headings[0]).toMatch(/^Turn 1 of \d — public tests: \w+/);
+      await page.screenshot({path: join(screenshots, "calibration-explorer-selected.png"), fullPage: true});
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("renders every other built page too", async () => {
     const others = builtPages().filter((p) => !["/", "/paper", "/benchmarks"].includes(p));
     for (const path of others) await checkPage(context, base, path);

@@ -189,7 +189,11 @@ describe("reprompt run under SIGKILL", () => {
     expect(ref.code, ref.stderr).toBe(0);
     const refRecord = JSON.parse(ref.stdout);
     expect(refRecord.counts.created).toBe(TRAJECTORIES);
-    log.push(`reference run: ${Math.round(refMs)} ms, ${seen.length} chat requests, ${refRecord.counts.completionsRequested} completions`);
+    // Its working time (first request to exit) bounds the timed kills, so that each takes at most a slice of
+    // the work and the run is still unfinished at the last kill, on fast machines as on slow ones.
+    const refWorkMs = refStart + refMs - seen[0]!.received;
+    const maxTimedMs = Math.max(300, Math.min(2000, refWorkMs / (KILLS + 2)));
+    log.push(`reference run: ${Math.round(refMs)} ms (${Math.round(refWorkMs)} ms after its first request), ${seen.length} chat requests, ${refRecord.counts.completionsRequested} completions; timed kills within ${Math.round(maxTimedMs)} ms`);
 
     // 2. The same experiment into another store, killed again and again.
     const crashStore = join(dir, "store-crash");
@@ -219,7 +223,7 @@ describe("reprompt run under SIGKILL", () => {
       } else if (mode === "work-timer") {
         // From the first request this run sends (or its first write): somewhere in the work, not in start-up.
         await waitUntil(() => seen.length > requestsBefore || workBytes(crashStore) !== before);
-        const until = performance.now() + random(300, 2000);
+        const until = performance.now() + random(Math.min(300, maxTimedMs / 2), maxTimedMs);
         await waitUntil(() => performance.now() >= until);
       } else if (mode === "in-flight") {
         // While one of this run's requests is being served: its answer is lost, and may be asked for again.
@@ -274,28 +278,24 @@ describe("reprompt run under SIGKILL", () => {
     expect(finalRecord.trajectories).toBe(TRAJECTORIES);
     log.push(`final run: ${Math.round(finalMs)} ms, created ${finalRecord.counts.created}, reused ${finalRecord.counts.reused}, completions requested ${finalRecord.counts.completionsRequested}, reused ${finalRecord.counts.completionsReused}`);
 
-    // 4. Same trajectories (keys and records), same requests, same executions.
+    // 4. Same trajectories (keys and records), same requests, same executions (checked after the log below).
     const a = Store.open({dir: refStore, autoCompactAt: 0});
     const b = Store.open({dir: crashStore, autoCompactAt: 0});
-    try {
-      const sorted = (s: Store, kind: string) => s.keys(kind).sort();
-      expect(sorted(b, "trajectory")).toEqual(sorted(a, "trajectory"));
-      expect(a.count("trajectory")).toBe(TRAJECTORIES);
-      for (const key of a.keys("trajectory")) {
-        expect(b.get<TrajectoryRecord>("trajectory", key), `trajectory ${key}`).toEqual(a.get<TrajectoryRecord>("trajectory", key));
-      }
-      expect(sorted(b, "request")).toEqual(sorted(a, "request"));
-      expect(sorted(b, "execution")).toEqual(sorted(a, "execution"));
-      const ts = a.keys("trajectory").map((k) => a.get<TrajectoryRecord>("trajectory", k)!);
-      const turns = ts.map((t) => t.turns.length);
-      log.push(`trajectories: ${ts.length}; turns 1/2/3: ${[1, 2, 3].map((n) => turns.filter((x) => x === n).length).join("/")}; all passed: ${ts.filter((t) => t.final.allPassed).length}`);
-      expect(turns.some((n) => n > 1)).toBe(true);
-      const skipped = ["request", "trajectory", "execution"].map((k) => b.skippedLines(k));
-      log.push(`torn lines skipped in the crashed store (request/trajectory/execution): ${skipped.join("/")}`);
-    } finally {
-      a.close();
-      b.close();
+    const sorted = (s: Store, kind: string) => s.keys(kind).sort();
+    const keySets = Object.fromEntries(["trajectory", "request", "execution"].map((kind) => [kind, {reference: sorted(a, kind), crashed: sorted(b, kind)}]));
+    const refTrajectories = new Map(a.keys("trajectory").map((k) => [k, a.get<TrajectoryRecord>("trajectory", k)!]));
+    const crashTrajectories = new Map(b.keys("trajectory").map((k) => [k, b.get<TrajectoryRecord>("trajectory", k)!]));
+    const skipped = ["request", "trajectory", "execution"].map((k) => b.skippedLines(k));
+    a.close();
+    b.close();
+    const turns = [...refTrajectories.values()].map((t) => t.turns.length);
+    log.push(`trajectories: ${refTrajectories.size}; turns 1/2/3: ${[1, 2, 3].map((n) => turns.filter((x) => x === n).length).join("/")}; all passed: ${[...refTrajectories.values()].filter((t) => t.final.allPassed).length}`);
+    for (const [kind, {reference, crashed}] of Object.entries(keySets)) {
+      const missing = reference.filter((k) => !crashed.includes(k)).length;
+      const extra = crashed.filter((k) => !reference.includes(k)).length;
+      log.push(`${kind} keys: reference ${reference.length}, crashed ${crashed.length} (missing ${missing}, extra ${extra})`);
     }
+    log.push(`torn lines skipped in the crashed store (request/trajectory/execution): ${skipped.join("/")}`);
 
     // 5. No completion asked for twice, except when its earlier request was in flight at a kill.
     const crash = seen.filter((s) => s.run > 0);
@@ -331,12 +331,16 @@ describe("reprompt run under SIGKILL", () => {
       }
     }
     const repeatedBodies = [...bodies.values()].filter((c) => c.length > 1).length;
-    const cut = crash.filter((s) => s.finished === undefined).length;
+    const cut = crash.filter((s) => kills.has(s.run) && (s.finished === undefined || s.finished > kills.get(s.run)!)).length;
     log.push(`crash phase: ${crash.length} chat requests (${cut} cut off by a kill), ${repeatedBodies} request bodies sent more than once, ${repeats} repeated completions, ${violations.length} not explained by a kill`);
     log.push(`orphaned sandbox processes after kills: ${orphans.length}`);
     log.push(`total: ${Math.round(performance.now() - t0)} ms`);
     console.log(`crash test\n  ${log.join("\n  ")}`);
     expect(kills.size).toBeGreaterThanOrEqual(5);
+    expect(turns.some((n) => n > 1)).toBe(true);
+    expect(keySets.trajectory!.reference).toHaveLength(TRAJECTORIES);
+    for (const kind of ["trajectory", "request", "execution"]) expect(keySets[kind]!.crashed, `${kind} keys`).toEqual(keySets[kind]!.reference);
+    for (const [key, record] of refTrajectories) expect(crashTrajectories.get(key), `trajectory ${key}`).toEqual(record);
     expect(violations).toEqual([]);
     expect(orphans).toEqual([]);
   }, 120_000);
