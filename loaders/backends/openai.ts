@@ -3,7 +3,7 @@ import OpenAI from "openai";
 import pLimit from "p-limit";
 import {countFault, emptyStats, type BackendStats, type Completion, type CompletionRequest, type ModelBackend} from "./types.ts";
 import {backoffMs, classify, OpenAIBackendError, redact, type BackoffPolicy, type Fault} from "./openaiFaults.ts";
-import {buildParams, chatBody, decodeResponse, RESERVED_BODY_FIELDS, splitTokens, type DecodedResponse} from "./openaiRequest.ts";
+import {buildParams, chatBody, decodeResponse, RESERVED_BODY_FIELDS, type DecodedResponse} from "./openaiRequest.ts";
 
 export {OpenAIBackendError} from "./openaiFaults.ts";
 
@@ -251,7 +251,9 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
     stats.tokensIn += decoded.promptTokens ?? 0;
     stats.tokensOut += decoded.completionTokens ?? 0;
     const split = decoded.choices.length > 1;
-    const shares = splitTokens(decoded.completionTokens, decoded.choices.length);
+    // With n > 1 servers report one total: a per-choice share would depend on how requests were batched (and
+    // so differ between a run and its resumption), so each choice's own count is unknown (null).
+    const shares = split ? decoded.choices.map(() => null) : [decoded.completionTokens];
     return decoded.choices.map((choice, k) => ({
       index: start + choice.position,
       seed: baseSeed + start + choice.position,
@@ -268,7 +270,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
         serverModel: decoded.serverModel,
         systemFingerprint: decoded.systemFingerprint,
         responseId: decoded.responseId,
-        ...(split ? {tokensOutSplit: true} : {}),
+        ...(split ? {tokensOutOfRequest: decoded.completionTokens, choicesInRequest: decoded.choices.length} : {}),
         ...(choice.reasoning !== null ? {reasoning: choice.reasoning} : {})
       }
     }));

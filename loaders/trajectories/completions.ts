@@ -57,7 +57,12 @@ export class CompletionService {
   }
 
   /** Completions for `indices` of the same messages, in the order of `indices`. */
-  async many(backend: ModelBackend, base: Omit<CompletionCall, "sampleIndex"> & {sampleIndex?: number}, indices: number[]): Promise<Array<{key: string; record: RequestRecord}>> {
+  async many(
+    backend: ModelBackend,
+    base: Omit<CompletionCall, "sampleIndex"> & {sampleIndex?: number},
+    indices: number[],
+    options: {countReuse?: boolean} = {}
+  ): Promise<Array<{key: string; record: RequestRecord}>> {
     const keys = indices.map((sampleIndex) => this.key(backend, {...base, sampleIndex}));
     const missing: number[] = [];
     indices.forEach((sampleIndex, i) => {
@@ -86,7 +91,7 @@ export class CompletionService {
         }
         const record = this.store.get<RequestRecord>("request", key);
         if (!record) throw new Error(`request ${key} vanished from the store`);
-        this.reused++;
+        if (options.countReuse !== false) this.reused++;
         return {key, record};
       })
     );

@@ -2,6 +2,7 @@
 import {readdirSync} from "node:fs";
 import {join} from "node:path";
 import {pathToFileURL} from "node:url";
+import {tsImport} from "tsx/esm/api";
 import {z} from "zod";
 import {projectRoot} from "../store/index.ts";
 import {parseStrategy, strategySchema, type Strategy} from "./strategy.ts";
@@ -92,8 +93,10 @@ export async function loadExperiment(name: string, dir = EXPERIMENTS_DIR): Promi
   const names = experimentNames(dir);
   if (!names.includes(name)) throw new ExperimentError(`no experiment "${name}" in ${dir} (available: ${names.join(", ")})`);
   const file = join(dir, `${name}.ts`);
-  const module = await import(pathToFileURL(file).href);
-  const experiment = parseExperiment(module.default, file);
+  // tsImport, not import(): a definitions folder outside the project has no package.json saying "module".
+  const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {default?: {default?: unknown} | unknown};
+  const definition = (module.default as {default?: unknown} | undefined)?.default ?? module.default;
+  const experiment = parseExperiment(definition, file);
   if (experiment.name !== name) throw new ExperimentError(`${file}: field \`name\`: "${experiment.name}" must match the file name "${name}"`);
   return experiment;
 }

@@ -227,7 +227,7 @@ async function prefetchFirstCalls(specs: TrajectorySpec[], completions: Completi
       limit(() => {
         const s = spec.strategy;
         const plan = s.kind === "cot-retry" ? buildAttemptMessages({problem: spec.problem}) : buildAttemptMessages({problem: spec.problem, reasoningId: s.reasoning, instructionId: s.instruction});
-        return completions.many(spec.backend, {messages: [plan.userMessages[0]], sampling: spec.sampling, problem: problemContext(spec.problem)}, indices);
+        return completions.many(spec.backend, {messages: [plan.userMessages[0]], sampling: spec.sampling, problem: problemContext(spec.problem)}, indices, {countReuse: false});
       })
     )
   );

@@ -44,9 +44,9 @@ describe("openai backend: n samples", () => {
     expect(out.map((c) => c.text)).toEqual([0, 1, 2, 3].map((i) => textFor(i, 100 + i)));
     expect(sentN(server)).toEqual([[4, 100]]);
     expect(b.nSupport()).toBe(true);
-    expect(out[0].meta).toMatchObject({mode: "n", tokensOutSplit: true, sent: {n: 4, seed: 100}});
-    const total = out.reduce((s, c) => s + (c.tokensOut ?? 0), 0);
-    expect(total).toBe(b.stats().tokensOut);
+    expect(out[0].meta).toMatchObject({mode: "n", choicesInRequest: 4, sent: {n: 4, seed: 100}});
+    expect(out.map((c) => c.tokensOut)).toEqual([null, null, null, null]);
+    expect(out[0].meta?.tokensOutOfRequest).toBe(b.stats().tokensOut);
     expect(b.stats()).toMatchObject({requests: 1, completions: 4, tokensIn: 1, faults: {}});
   });
 

@@ -15,7 +15,7 @@ import {tempDir} from "../helpers/tmp.ts";
 import {maxRow, sumRow, writeProblems} from "./fixtures.ts";
 
 const KILLS = 6;
-const SAMPLES = 20;
+const SAMPLES = 16;
 const TRAJECTORIES = 2 * 2 * SAMPLES;
 /** How each kill picks its moment, in turn. */
 const MODES = ["work-timer", "in-flight", "spawn-timer", "growth", "in-flight", "work-timer"] as const;
@@ -28,7 +28,7 @@ interface Seen {
   run: number;
   body: FakeChatBody;
   received: number;
-  /** When the fake wrote the response (undefined: the client hung up first). */
+  /** When the fake wrote the response (undefined: never, the client hung up first; may be just after a kill). */
   finished?: number;
 }
 
@@ -213,8 +213,14 @@ describe("reprompt run under SIGKILL", () => {
       const before = workBytes(crashStore);
       const requestsBefore = seen.length;
       const mode = MODES[kills.size % MODES.length]!;
+      /** When this run started working: its first request, or its first write to the store. */
+      let workStart: number | undefined;
       const waitUntil = async (condition: () => boolean) => {
-        while (!exited && !condition()) await sleep(5);
+        for (;;) {
+          if (workStart === undefined && (seen.length > requestsBefore || workBytes(crashStore) !== before)) workStart = performance.now();
+          if (exited || condition()) return;
+          await sleep(5);
+        }
       };
       if (mode === "spawn-timer") {
         // From the spawn: may land in start-up (config, dataset, sandbox) or early work.
@@ -222,13 +228,13 @@ describe("reprompt run under SIGKILL", () => {
         await waitUntil(() => performance.now() >= until);
       } else if (mode === "work-timer") {
         // From the first request this run sends (or its first write): somewhere in the work, not in start-up.
-        await waitUntil(() => seen.length > requestsBefore || workBytes(crashStore) !== before);
+        await waitUntil(() => workStart !== undefined);
         const until = performance.now() + random(Math.min(300, maxTimedMs / 2), maxTimedMs);
         await waitUntil(() => performance.now() >= until);
       } else if (mode === "in-flight") {
         // While one of this run's requests is being served: its answer is lost, and may be asked for again.
         const serving = () => seen.some((x) => x.run === run && x.finished === undefined);
-        await waitUntil(() => serving() || performance.now() > startedAt + 8000);
+        await waitUntil(() => serving() || performance.now() > (workStart ?? Infinity) + 3000);
         const until = performance.now() + random(0, 30);
         await waitUntil(() => performance.now() >= until);
       } else {
@@ -244,13 +250,14 @@ describe("reprompt run under SIGKILL", () => {
         break;
       }
       const family = descendants(child.pid!);
+      const serving = seen.filter((x) => x.run === run && x.finished === undefined).length;
       const killedAt = performance.now();
       child.kill("SIGKILL");
       const r = await done;
       expect(r.signal).toBe("SIGKILL");
       kills.set(run, killedAt);
       const grown = workBytes(crashStore) - before;
-      log.push(`kill ${kills.size} (${mode}): at +${Math.round(killedAt - startedAt)} ms, store +${grown} bytes, ${trajectoryLines(crashStore)} trajectories stored, ${family.length} descendant(s)`);
+      log.push(`kill ${kills.size} (${mode}): at +${Math.round(killedAt - startedAt)} ms, store +${grown} bytes, ${trajectoryLines(crashStore)} trajectories stored, ${serving} request(s) being served, ${family.length} descendant(s)`);
       // Sandbox workers (bubblewrap --die-with-parent, or stdin EOF) must not outlive the killed run.
       const deadline = performance.now() + 5000;
       let left = family.filter(alive);
@@ -343,12 +350,10 @@ describe("reprompt run under SIGKILL", () => {
     for (const [key, record] of refTrajectories) expect(crashTrajectories.get(key), `trajectory ${key}`).toEqual(record);
     expect(violations).toEqual([]);
     expect(orphans).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
-  // KNOWN ENGINE BUG (reported): loadExperiment `import()`s the .ts definition; in a directory with no
-  // package.json saying "type": "module" (any $REPROMPT_EXPERIMENTS outside the project), tsx loads it as
-  // CommonJS and Node 20 fails with ERR_REQUIRE_CYCLE_MODULE. `it.fails` until fixed; then turn it into `it`.
-  it.fails("loads a definition from a $REPROMPT_EXPERIMENTS directory without package.json", async () => {
+  // Regression: a definitions folder outside the project (no package.json saying "type": "module") loads.
+  it("loads a definition from a $REPROMPT_EXPERIMENTS directory without package.json", async () => {
     const bare = join(dir, "experiments-bare");
     mkdirSync(bare);
     const definition = {name: "bare", title: "Bare", figure: "test", profiles: {p: {problems: {source: "t", ids: ["sum-two"]}, models: ["human"], strategies: [{kind: "single"}], samples: 1}}};

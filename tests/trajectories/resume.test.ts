@@ -163,12 +163,9 @@ describe("token accounting across a resume", () => {
   });
   afterAll(() => fake?.close());
 
-  // KNOWN ENGINE BUG (reported): the openai backend splits a response's completion_tokens evenly over its n
-  // choices (splitTokens), and trajectories sum those shares. A resumed run batches the missing first calls
-  // differently (n = 3 instead of n = 6 here), so the same trajectory gets a different tokensOut than in an
-  // uninterrupted run: [14,14,14,23,23,23] vs [19,19,19,18,18,18]. `it.fails` keeps the suite green while the
-  // bug stands; turn it into `it` once fixed.
-  it.fails("a trajectory's tokensOut does not depend on how its first completion was batched", async () => {
+  // Regression: a resumed run batches the missing first calls differently (n = 3 instead of n = 6), and the
+  // same trajectory must still get the same record (per-choice token shares of an n-request used to differ).
+  it("a trajectory's tokensOut does not depend on how its first completion was batched", async () => {
     const config = configWith([{name: "fake", backend: "openai", baseURL: fake.baseURL, model: "fake-model", concurrency: 4}]);
     const run = (store: Store, samples: number) =>
       runExperiment(experiment({problems: {source: "t", ids: ["sum-two"]}, models: ["fake"], strategies: [{kind: "single"}], samples}), {profile: "p", store, pool, config, progress: silentProgress});
