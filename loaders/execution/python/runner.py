@@ -198,6 +198,9 @@ def run_test(code, program, test, settings, trace_hook=None):
         pass
     signal.signal(signal.SIGALRM, _on_timer)
     signal.signal(signal.SIGXCPU, _on_timer)
+    signal.signal(signal.SIGPROF, _on_timer)
+    # The CPU limit to the millisecond (RLIMIT_CPU, in whole seconds, stays as the kernel's backstop).
+    signal.setitimer(signal.ITIMER_PROF, cpu_limit + 0.005)
     signal.setitimer(signal.ITIMER_REAL, wall_limit)
     try:
         try:
@@ -223,6 +226,7 @@ def run_test(code, program, test, settings, trace_hook=None):
                 outcome, error = "exit", "exit status %d" % exit_status
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
     except TimeLimit:
         outcome = "time"
     except MemoryError:
@@ -236,6 +240,7 @@ def run_test(code, program, test, settings, trace_hook=None):
         outcome, failure = "error", exc
     cpu_end, wall_end = _cpu_seconds(), time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.setitimer(signal.ITIMER_PROF, 0)
     if outcome == "error":
         sys.setrecursionlimit(max(settings.recursion, 1000))
         try:

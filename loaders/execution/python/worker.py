@@ -98,9 +98,16 @@ class Runner:
         self.tests_run = 0
         self.programs = 0
         self.program_id = None
-        ready = self.receive(10.0)
-        if ready.get("t") != "ready":
-            raise RunnerDied("died", ready.get("error", "runner failed to start"))
+        self.ready = False
+
+    def wait_ready(self):
+        """Waits for the runner's isolation to finish (done in the background while a spare waits its turn)."""
+        if not self.ready:
+            ready = self.receive(10.0)
+            if ready.get("t") != "ready":
+                raise RunnerDied("died", ready.get("error", "runner failed to start"))
+            self.ready = True
+        return self
 
     def request(self, message, timeout):
         try:
@@ -203,7 +210,10 @@ class Runner:
                     target()
                 except ProcessLookupError:
                     pass
-            _, self.status, self.rusage = os.wait4(self.pid, 0)
+            try:
+                _, self.status, self.rusage = os.wait4(self.pid, 0)
+            except ChildProcessError:  # already collected by the orphan sweep below (as subreaper)
+                self.status = 0
             for fd in (self.ctrl, self.out):
                 os.close(fd)
             shutil.rmtree(self.temp_dir, ignore_errors=True)
@@ -257,6 +267,9 @@ class Worker:
     def __init__(self, security):
         self.security = security
         self.runner = None
+        # A runner forked ahead of need: replacing one (after a crash, a limit, or to confirm a failure alone)
+        # then costs no wait for fork and isolation, which happen while the current test runs.
+        self.spare = None
 
     def fresh_runner(self, job):
         if self.runner is not None:
@@ -264,7 +277,16 @@ class Worker:
         ceilings = dict(DEFAULT_CEILINGS)
         ceilings["memory_bytes"] = max(ceilings["memory_bytes"], int(job["limits"]["memory_bytes"]))
         ceilings["output_bytes"] = max(ceilings["output_bytes"], int(job["limits"]["output_bytes"]))
-        self.runner = Runner(self.security, ceilings)
+        spare, self.spare = self.spare, None
+        if spare is not None and (spare.status is not None or spare.ceilings["memory_bytes"] < ceilings["memory_bytes"]
+                                  or spare.ceilings["output_bytes"] < ceilings["output_bytes"]):
+            spare.kill()
+            spare = None
+        try:
+            self.runner = (spare or Runner(self.security, ceilings)).wait_ready()
+        except RunnerDied:
+            self.runner = Runner(self.security, ceilings).wait_ready()
+        self.spare = Runner(self.security, ceilings)
         return self.runner
 
     def usable_runner(self, job):
@@ -404,8 +426,9 @@ def main():
                 except Exception as exc:  # a bug in the worker, not the program: report it and keep serving
                     send({"t": "done", "id": job.get("id"), "worker_error": "%s: %s" % (type(exc).__name__, exc), "tests": []})
     finally:
-        if worker.runner is not None:
-            worker.runner.kill()
+        for r in (worker.runner, worker.spare):
+            if r is not None:
+                r.kill()
         if not os.environ.get("REPROMPT_TEMP_BASE"):
             shutil.rmtree(temp_base, ignore_errors=True)
 
