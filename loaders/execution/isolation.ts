@@ -59,7 +59,7 @@ export function bwrapArgs(python: PythonInfo, script: string, tmpfsBytes: number
     "--setenv", "REPROMPT_TEMP_BASE", "/tmp",
     "--chdir", "/tmp",
     "--",
-    python.executable, "-I", "-S", join(INSIDE_DIR, script)
+    python.executable, "-I", "-S", "-B", join(INSIDE_DIR, script)
   ];
 }
 
@@ -76,7 +76,7 @@ let probed: Promise<string | null> | null = null;
 export function probeBubblewrap(python: PythonInfo): Promise<string | null> {
   probed ??= (async () => {
     try {
-      await run("bwrap", [...bwrapArgs(python, "worker.py", 1 << 20).slice(0, -4), python.executable, "-I", "-S", "-c", "pass"], {timeout: 20_000});
+      await run("bwrap", [...bwrapArgs(python, "worker.py", 1 << 20).slice(0, -5), python.executable, "-I", "-S", "-c", "pass"], {timeout: 20_000});
       return null;
     } catch (error) {
       const e = error as NodeJS.ErrnoException & {stderr?: string};
@@ -89,7 +89,7 @@ export function probeBubblewrap(python: PythonInfo): Promise<string | null> {
 export async function planLaunch(python: PythonInfo, options: LaunchOptions = {}): Promise<Launch> {
   const script = options.script ?? "worker.py";
   const mode = options.bubblewrap ?? ((process.env.REPROMPT_BWRAP as LaunchOptions["bubblewrap"]) || "auto");
-  const direct: Launch = {command: python.executable, args: ["-I", "-S", join(SANDBOX_PY_DIR, script)], isolation: "no-bubblewrap", bwrapError: null};
+  const direct: Launch = {command: python.executable, args: ["-I", "-S", "-B", join(SANDBOX_PY_DIR, script)], isolation: "no-bubblewrap", bwrapError: null};
   if (mode === "never" || script === "naive.py") return {...direct, bwrapError: mode === "never" ? "disabled by configuration" : null};
   const error = await probeBubblewrap(python);
   if (error === null) return {command: "bwrap", args: bwrapArgs(python, script, options.tmpfsBytes ?? 512 << 20), isolation: "bubblewrap", bwrapError: null};

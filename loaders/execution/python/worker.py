@@ -3,8 +3,8 @@
 It never executes program code itself. It keeps one isolated runner process (runner.py) and hands it one
 test at a time, with a wall deadline per test; it measures CPU and peak memory from /proc rather than
 trusting the runner; it compares outputs itself (the runner never sees expected outputs). A runner that
-overran, crashed or may carry state is replaced; a failure seen in a runner that had already run other work
-is re-run in a fresh runner, so no verdict depends on what ran before. Replies go to descriptor 3 (or
+overran, crashed or may carry state is replaced; a failure seen in a runner that had already run another program
+is re-run in a fresh runner, so no verdict depends on what other programs did. Replies go to descriptor 3 (or
 $REPROMPT_OUT_FD) as JSON lines; jobs arrive on stdin as JSON lines.
 """
 import ctypes
@@ -317,7 +317,10 @@ class Worker:
     def run_test(self, job, index):
         """Runs test `index` in a usable runner; returns (result, compile_error)."""
         r = self.usable_runner(job)
-        isolated = r.tests_run == 0
+        # "Isolated" = no other program ran in this process before. Earlier tests of the same program may have
+        # (each in a fresh __main__); a failure they caused is the program's own doing, and judging happens
+        # outside the process, so they cannot turn a failure into a pass.
+        isolated = r.programs == 0 or (r.programs == 1 and r.program_id == job["id"])
         cpu_before = None
         test = job["tests"][index]
         wall = float(job["limits"]["wall_s"])
