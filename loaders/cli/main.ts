@@ -11,6 +11,8 @@ import {registerRun} from "./run.ts";
 import {registerFigure} from "./figure.ts";
 import {registerFeedback} from "./feedback.ts";
 import {registerModels} from "./models.ts";
+import {registerRft} from "./rft.ts";
+import {registerBench} from "./bench.ts";
 
 const VERSION = "0.1.0";
 
@@ -24,14 +26,9 @@ const USER_ERRORS = new Set([
   "FeedbackError",
   "EstimateInputError",
   "LlamaModelFileError",
-  "OpenAIBackendError"
+  "OpenAIBackendError",
+  "RftError"
 ]);
-
-/** Commands whose engine lands in a later issue: listed in --help, and they say so when run. */
-const PLANNED: Array<{name: string; args?: string; description: string; issue: number}> = [
-  {name: "rft", args: "[action]", description: "rejection-sampling fine-tuning data: `rft build`", issue: 6},
-  {name: "bench", args: "[which]", description: "benchmarks: `bench exec`, `bench generate`", issue: 3}
-];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("reprompt")
@@ -49,6 +46,8 @@ export function buildProgram(io: CliIo): Command {
   registerFigure(program, io);
   registerFeedback(program, io);
   registerModels(program, io);
+  registerRft(program, io);
+  registerBench(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")
@@ -57,16 +56,6 @@ export function buildProgram(io: CliIo): Command {
       const config = await loadConfig();
       io.stdout(options.json ? JSON.stringify(config) + "\n" : JSON.stringify(config, null, 2) + "\n");
     });
-  for (const planned of PLANNED) {
-    const command = program
-      .command(planned.name)
-      .description(`${planned.description} (not available yet: issue #${planned.issue})`)
-      .allowUnknownOption()
-      .action(() => {
-        throw new UsageError(`reprompt ${planned.name}: not available yet in this version (tracked in issue #${planned.issue})`);
-      });
-    if (planned.args) command.argument(planned.args);
-  }
   return program;
 }
 

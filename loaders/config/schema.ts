@@ -84,9 +84,35 @@ const humanModel = z.object({
 export const modelSchema = z.discriminatedUnion("backend", [openaiModel, llamaModel, humanModel]);
 export type ModelConfig = z.output<typeof modelSchema>;
 
+/** Statement embeddings for RFT decontamination (cosine ≥ threshold flags a pair for cross-testing). */
+const embeddingCommon = {threshold: z.number().gt(0).max(1).optional(), maxChars: z.number().int().positive().optional()};
+export const embeddingsSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("openai"),
+    baseURL: z.string().url("must be a URL such as http://127.0.0.1:8000/v1"),
+    model: z.string().min(1),
+    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name").optional(),
+    batchSize: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    maxRetries: z.number().int().nonnegative().optional(),
+    ...embeddingCommon
+  }),
+  z.object({
+    kind: z.literal("llama"),
+    model: z.string().min(1),
+    modelsDir: z.string().optional(),
+    threads: z.number().int().positive().optional(),
+    contextSize: z.number().int().positive().optional(),
+    ...embeddingCommon
+  }),
+  /** A lexical stand-in: not paper-equivalent, labelled as such wherever it shows. */
+  z.object({kind: z.literal("lexical"), ...embeddingCommon})
+]);
+
 export const configSchema = z.object({
   datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}]),
-  models: z.array(modelSchema).default([])
+  models: z.array(modelSchema).default([]),
+  embeddings: embeddingsSchema.optional()
 });
 
 export type RepromptConfigInput = z.input<typeof configSchema>;
