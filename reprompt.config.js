@@ -12,6 +12,9 @@ export default {
     // {kind: "codecontests", name: "codecontests-test", split: "test",
     //  path: "hf://datasets/deepmind/code_contests/data/test-00000-of-00001-9c49eeff30aacaa8.parquet"},
     // {kind: "taco", name: "taco-test", split: "test", path: "data/hf/TACO/ALL/test-*.parquet"},
+    // RFT data is generated on CodeContests train (`rft build --profile paper`):
+    // {kind: "codecontests", name: "codecontests-train", split: "train", path: "data/hf/code_contests/data/train-*.parquet",
+    //  maxSolutionsPerLabel: 20},
     // Your own problems in the same JSONL schema (see data/demo/README.md):
     // {kind: "jsonl", name: "mine", path: "/path/to/problems.jsonl"},
   ],
@@ -45,4 +48,7 @@ export default {
     // {name: "llama-3.1-70b", backend: "openai", …, role: "base"},
     // {name: "llama-3.1-70b-rft", backend: "openai", …, role: "finetuned", baseModel: "llama-3.1-70b"},
   ]
+
+  // Statement embeddings for RFT decontamination (see README, "Build RFT data"):
+  // embeddings: {kind: "openai", baseURL: "http://127.0.0.1:8001/v1", model: "all-MiniLM-L6-v2"},
 };
