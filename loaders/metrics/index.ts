@@ -1,5 +1,5 @@
 // The metrics stage's public face: pass@k, pass n@k (single- and multi-turn), bootstrap intervals, diversity, estimate.
-export {Rng, createRng} from "./prng.ts";
+export {Rng, createRng, mulberry32} from "./prng.ts";
 export {hypergeometricPmf, noneSelectedProbability, logFactorialTable} from "./combinatorics.ts";
 export {
   passAtK,

@@ -134,3 +134,18 @@ function seedWords(seed: number | bigint, stream: number | bigint): number[] {
   if ((words[0]! | words[1]! | words[2]! | words[3]!) === 0) words[0] = 1; // the all-zero state is xoshiro's one fixed point
   return words;
 }
+
+/**
+ * mulberry32: a tiny seedable generator of floats in [0, 1) for *data* (generated test inputs, random weights),
+ * where statistical quality matters less than a stable, dependency-free sequence. Estimators use `Rng`.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -28,18 +28,6 @@ export const REASONING_IDS = [
 ] as const;
 export type ReasoningId = (typeof REASONING_IDS)[number];
 
-/** Every instruction prompt we carry: the grid's six plus `none`, the plain "write the code" baseline. */
-export const INSTRUCTION_IDS = [
-  "none",
-  "helper-functions",
-  "check-constraints",
-  "comment-lines",
-  "docstrings",
-  "weak-then-better",
-  "step-by-step"
-] as const;
-export type InstructionId = (typeof INSTRUCTION_IDS)[number];
-
 /**
  * The six instruction prompts of the study's 8 × 6 single-turn grid.
  *
@@ -55,7 +43,11 @@ export const STUDY_INSTRUCTION_GRID = [
   "docstrings",
   "weak-then-better",
   "step-by-step"
-] as const satisfies readonly InstructionId[];
+] as const;
+
+/** Every instruction prompt we carry: the grid's six plus `none`, the plain "write the code" baseline. */
+export const INSTRUCTION_IDS = ["none", ...STUDY_INSTRUCTION_GRID] as const;
+export type InstructionId = (typeof INSTRUCTION_IDS)[number];
 
 /** Execution-feedback granularities, coarse to fine (paper.md §2c); the rendered text comes from the execution stage. */
 export const FEEDBACK_KINDS = ["binary", "failed", "failed_passed", "ldb"] as const;

@@ -1,4 +1,5 @@
 // The demo profile's stand-in for the evaluation set (TACO test in the paper profile): planted problems with known answers.
+import {mulberry32} from "../metrics/prng.ts";
 import type {Problem, TestCase} from "../datasets/index.ts";
 import {normaliseDifficulty} from "../datasets/index.ts";
 import {RftError} from "./conversation.ts";
@@ -120,18 +121,6 @@ Output
 
 Print the words in reverse order, separated by single spaces.`;
 
-/** Deterministic PRNG (mulberry32) for the generated large tests. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function calmTest(d: number, t: number[]): TestCase {
   let blocks = 1;
   for (let i = 1; i < t.length; i++) if (Math.abs(t[i]! - t[i - 1]!) > d) blocks++;
@@ -155,7 +144,7 @@ export function demoEvalProblems(demo: readonly Problem[]): Problem[] {
   };
   const stamps = byId("demo-005-unique-stamps");
   const guilds = byId("demo-017-guild-merges");
-  const random = rng(2024);
+  const random = mulberry32(2024);
   const big = Array.from({length: 200_000}, (_, i) => (i * 7919) % 13);
   const small = Array.from({length: 25}, () => Math.floor(random() * 21) - 10);
   const calmTests = [

@@ -1,4 +1,5 @@
 // Writes a tiny random-weight llama-architecture GGUF v3 (ChatML, byte-fallback SPM vocab) for backend tests.
+import {mulberry32} from "../../loaders/metrics/prng.ts";
 import {writeFileSync} from "node:fs";
 
 /** Shape of the generated model; the defaults give a ~0.5 MB file that loads in well under a second. */
@@ -92,17 +93,6 @@ function writeValue(s: Sink, value: Value): void {
   }
 }
 
-/** mulberry32: tiny, seedable, good enough for random weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** SPM vocabulary: specials, 256 byte-fallback tokens, single characters (so any text tokenizes), padding. */
 function vocabulary(size: number): {tokens: string[]; scores: number[]; types: number[]} {
