@@ -11,9 +11,9 @@ export default {
     // The `paper` profiles read these two (download the Parquet files first, or use hf:// paths online):
     // {kind: "codecontests", name: "codecontests-test", split: "test",
     //  path: "hf://datasets/deepmind/code_contests/data/test-00000-of-00001-9c49eeff30aacaa8.parquet"},
-    // {kind: "taco", name: "taco-test", split: "test", path: "data/hf/TACO/ALL/test-*.parquet"},
+    // {kind: "taco", name: "taco-test", split: "test", path: "data/raw/taco/ALL/test-*.parquet"},
     // RFT data is generated on CodeContests train (`rft build --profile paper`):
-    // {kind: "codecontests", name: "codecontests-train", split: "train", path: "data/hf/code_contests/data/train-*.parquet",
+    // {kind: "codecontests", name: "codecontests-train", split: "train", path: "data/raw/code_contests/data/train-*.parquet",
     //  maxSolutionsPerLabel: 20},
     // Your own problems in the same JSONL schema (see data/demo/README.md):
     // {kind: "jsonl", name: "mine", path: "/path/to/problems.jsonl"},

@@ -1,7 +1,7 @@
 // Reads DeepMind's CodeContests from its Parquet files into normalised problems (Python 3 solutions only).
 import type {Json} from "@duckdb/node-api";
 import {difficultyOrder, normaliseDifficulty} from "./difficulty.ts";
-import {count, DatasetReadError, fileLabel, withParquet, zipTests, type DatasetLoad, type ParquetFile, type ParquetReadOptions} from "./parquet.ts";
+import {count, DatasetReadError, fileLabel, hubDownloadHint, withParquet, zipTests, type DatasetLoad, type ParquetFile, type ParquetReadOptions} from "./parquet.ts";
 import type {Difficulty, HumanSolution, Problem} from "./problem.ts";
 
 /*
@@ -55,10 +55,7 @@ export interface CodeContestsOptions extends ParquetReadOptions {
 
 export function codeContestsDownloadHint(split: string | null): string {
   const part = split === "train" || split === "valid" ? split : "test";
-  return [
-    `  huggingface-cli download deepmind/code_contests --repo-type dataset --include 'data/${part}-*' --local-dir data/raw/code_contests`,
-    `  then set the dataset's path to "data/raw/code_contests/data/${part}-*.parquet"`
-  ].join("\n");
+  return hubDownloadHint("deepmind/code_contests", `data/${part}-*`, "data/raw/code_contests");
 }
 
 /**

@@ -233,3 +233,11 @@ export function zipTests(input: Json, output: Json, where: (field: string, probl
   if (ins.length !== outs.length) where(field, `${ins.length} inputs but ${outs.length} outputs`);
   return ins.map((value, i) => ({input: String(value ?? ""), output: String(outs[i] ?? "")}));
 }
+
+/** How to fetch a Hub dataset's files for offline use, and what path to put in the config afterwards. */
+export function hubDownloadHint(repo: string, include: string, localDir: string): string {
+  return [
+    `  huggingface-cli download ${repo} --repo-type dataset --include '${include}' --local-dir ${localDir}`,
+    `  then set the dataset's path to "${localDir}/${include.replace(/\*$/, "*.parquet")}"`
+  ].join("\n");
+}

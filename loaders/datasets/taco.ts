@@ -2,7 +2,7 @@
 import type {Json} from "@duckdb/node-api";
 import {sqlString} from "../store/index.ts";
 import {difficultyOrder, normaliseDifficulty, tacoLevel} from "./difficulty.ts";
-import {count, DatasetReadError, fileLabel, withParquet, type DatasetLoad, type ParquetFile, type ParquetReadOptions} from "./parquet.ts";
+import {count, DatasetReadError, fileLabel, hubDownloadHint, withParquet, type DatasetLoad, type ParquetFile, type ParquetReadOptions} from "./parquet.ts";
 import {DIFFICULTY_LEVELS, type Difficulty, type DifficultyLevel, type Problem, type TestCase} from "./problem.ts";
 
 /*
@@ -49,10 +49,7 @@ export interface TacoOptions extends ParquetReadOptions {
 
 export function tacoDownloadHint(split: string | null): string {
   const part = split === "train" ? "train" : "test";
-  return [
-    `  huggingface-cli download BAAI/TACO --repo-type dataset --include 'ALL/${part}-*' --local-dir data/raw/taco`,
-    `  then set the dataset's path to "data/raw/taco/ALL/${part}-*.parquet"`
-  ].join("\n");
+  return hubDownloadHint("BAAI/TACO", `ALL/${part}-*`, "data/raw/taco");
 }
 
 /**
