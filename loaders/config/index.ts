@@ -1,4 +1,5 @@
 // Reads and validates reprompt.config.js (or $REPROMPT_CONFIG); errors name the file and the field.
+import {fieldPath} from "./fieldPath.ts";
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
@@ -20,8 +21,7 @@ export function parseConfig(value: unknown, file: string): RepromptConfig {
   const parsed = configSchema.safeParse(value ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-    throw new ConfigError(`${file}: field \`${field || "(root)"}\`: ${issue.message}`);
+    throw new ConfigError(`${file}: field \`${fieldPath(issue.path) || "(root)"}\`: ${issue.message}`);
   }
   for (const list of ["datasets", "models"] as const) {
     const names = new Set<string>();

@@ -1,4 +1,5 @@
 // Reads problem files in the JSONL schema of data/sample-problems.jsonl (documented in data/demo/README.md).
+import {fieldPath} from "../config/fieldPath.ts";
 import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {normaliseDifficulty} from "./difficulty.ts";
@@ -55,10 +56,6 @@ export class ProblemFileError extends Error {
     super(`${file}:${line}: ${field ? `field \`${field}\`: ` : ""}${problem}`);
     this.name = "ProblemFileError";
   }
-}
-
-function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
 }
 
 /** Parses one JSONL text; `file` is only used in error messages. */

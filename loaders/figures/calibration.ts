@@ -1,8 +1,9 @@
 // Figure 7a: what noise looks like. The null baseline ignores prompts, so every difference between its
 // strategies is noise; its spread tells how large a difference must be to mean anything at this sample size.
-import {bootstrapMean, pairedDifference, passAtK} from "../metrics/index.ts";
+import {bootstrapMean, pairedDifference} from "../metrics/index.ts";
 import {groupBy, provenanceOf, round} from "./common.ts";
 import {figureRun} from "./runs.ts";
+import {perProblemPassAtK} from "./singleTurnGrid.ts";
 
 export async function calibrationTable(profile?: string) {
   const run = await figureRun("single-turn-grid", profile);
@@ -13,14 +14,7 @@ export async function calibrationTable(profile?: string) {
   for (const model of baselineModels) {
     const perStrategy = new Map<string, Float64Array>();
     for (const [strategy, cell] of groupBy(run.trajectories.filter((t) => t.model === model.name), (t) => t.strategyId)) {
-      const byProblem = groupBy(cell, (t) => t.problemKey);
-      perStrategy.set(
-        strategy,
-        Float64Array.from(run.record.problemKeys, (key) => {
-          const list = byProblem.get(key) ?? [];
-          return passAtK(list.length, list.filter((t) => t.final.allPassed).length, k);
-        })
-      );
+      perStrategy.set(strategy, perProblemPassAtK(run, cell, k));
     }
     const baseline = perStrategy.get("single/none+none");
     let excluding = 0;

@@ -1,8 +1,7 @@
 // What every figure table carries: provenance, the paper's numbers for it, and grouping helpers.
 import {readPaperReference, type PaperNumber} from "./paperReference.ts";
 import type {FigureRun} from "./runs.ts";
-import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
-import type {Turn} from "../metrics/index.ts";
+export {turnsOf} from "../trajectories/trajectory.ts";
 
 export interface Provenance {
   experiment: string;
@@ -42,14 +41,6 @@ export function provenanceOf(run: FigureRun, title: string): Provenance {
 /** The paper's rows whose `source` matches, for the page to show beside ours with their evidence status. */
 export function paperRows(match: (row: PaperNumber) => boolean): PaperNumber[] {
   return readPaperReference().filter(match);
-}
-
-/** The metrics' view of a trajectory: per turn, passed the public tests; passed all tests. */
-export function turnsOf(t: TrajectoryRecord): Turn[] {
-  return t.turns.map((turn, i) => ({
-    public: turn.public.passed,
-    all: i === t.turns.length - 1 ? t.final.allPassed : false
-  }));
 }
 
 /** Groups trajectories by a key, keeping first-seen order. */

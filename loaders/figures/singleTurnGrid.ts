@@ -7,7 +7,7 @@ import {figureRun, type FigureRun} from "./runs.ts";
 const BOOTSTRAP = {resamples: 2000, seed: 7};
 
 /** Per problem (in run order): pass@k of one (model, strategy) cell. */
-function perProblemPassAtK(run: FigureRun, cell: TrajectoryRecord[], k: number): Float64Array {
+export function perProblemPassAtK(run: FigureRun, cell: TrajectoryRecord[], k: number): Float64Array {
   const byProblem = groupBy(cell, (t) => t.problemKey);
   return Float64Array.from(run.record.problemKeys, (key) => {
     const list = byProblem.get(key) ?? [];

@@ -1,4 +1,5 @@
 // The core of `reprompt estimate`: per-trajectory outcomes (JSONL) in, pass@k and pass n@k with intervals out.
+import {fieldPath} from "../config/fieldPath.ts";
 import {z} from "zod";
 import type {Interval} from "./bootstrap.ts";
 import {categoriesFromTrajectories, type Turn} from "./categories.ts";
@@ -127,10 +128,6 @@ export function estimateFromLines(lines: readonly string[], options: EstimateOpt
     for (const e of estimates) passNK[`${e.n}@${e.k}`] = {mean: e.mean, lo: e.lo, hi: e.hi};
   }
   return {"pass@k": passK, "pass_n@k": passNK};
-}
-
-function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
 }
 
 function valueAt(json: unknown, path: ReadonlyArray<PropertyKey>): unknown {

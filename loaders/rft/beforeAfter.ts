@@ -2,12 +2,12 @@
 import type {ModelBackend} from "../backends/index.ts";
 import type {ModelConfig, RepromptConfig} from "../config/index.ts";
 import type {Problem, StoredProblem} from "../datasets/index.ts";
-import {bootstrapMean, categoriesFromTrajectories, consecutiveSimilarities, distinctProgramRate, passNAtKMultiTurn, type Turn} from "../metrics/index.ts";
+import {bootstrapMean, categoriesFromTrajectories, consecutiveSimilarities, distinctProgramRate, passNAtKMultiTurn} from "../metrics/index.ts";
 import type {Store} from "../store/index.ts";
 import {profileOf, type Experiment} from "../trajectories/experiment.ts";
 import type {ProgressSink} from "../trajectories/progress.ts";
 import {runExperiment, type RunRecord} from "../trajectories/run.ts";
-import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
+import {turnsOf, type TrajectoryRecord} from "../trajectories/trajectory.ts";
 
 export interface BeforeAfterPair {
   base: ModelConfig;
@@ -65,10 +65,6 @@ export async function runBeforeAfter(
   const perModel = trajectoryKeys.length / record.models.length;
   const modelOf = trajectoryKeys.map((_, i) => record.models[Math.floor(i / perModel)]!.name);
   return {runKey, record, trajectories, modelOf, problems, pair};
-}
-
-function turnsOf(t: TrajectoryRecord): Turn[] {
-  return t.turns.map((turn, i) => ({public: turn.public.passed, all: i === t.turns.length - 1 ? t.final.allPassed : false}));
 }
 
 function round(value: number | null, digits = 4): number | null {

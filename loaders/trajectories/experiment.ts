@@ -1,4 +1,5 @@
 // Experiment definitions: what to run (problems × models × strategies × samples), validated before any request.
+import {fieldPath} from "../config/fieldPath.ts";
 import {readdirSync} from "node:fs";
 import {join} from "node:path";
 import {pathToFileURL} from "node:url";
@@ -51,10 +52,6 @@ export interface Experiment {
 
 export class ExperimentError extends Error {
   override name = "ExperimentError";
-}
-
-function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
 }
 
 /** Validates a definition; errors name the experiment and the field. */

@@ -78,6 +78,14 @@ export interface TrajectorySpec {
   mode: JudgeMode;
 }
 
+/**
+ * A trajectory as the pass@k / pass n@k estimators see it: per turn, passed the public tests; passed all tests
+ * (only the final program is judged on the hidden tests, so earlier turns never pass all).
+ */
+export function turnsOf(t: TrajectoryRecord): Array<{public: boolean; all: boolean}> {
+  return t.turns.map((turn, i) => ({public: turn.public.passed, all: i === t.turns.length - 1 ? t.final.allPassed : false}));
+}
+
 export function problemContext(problem: Problem): ProblemContext {
   return {dataset: problem.dataset, id: problem.id, solutions: problem.solutions.map((s) => ({code: s.code, label: s.label}))};
 }

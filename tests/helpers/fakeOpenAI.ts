@@ -89,7 +89,6 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const text = options.text ?? defaultText;
   const faults = [...(options.faults ?? [])];
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let active = 0;
   let inFlight = 0;
   let peakActive = 0;
@@ -231,19 +230,32 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       sendJSON(res, 404, errorBody(404, `no route ${req.method} ${path}`));
     });
   });
+  const {baseURL, close} = await listenOnLoopback(server);
+
+  return {
+    baseURL,
+    requests,
+    chatRequests: () => requests.filter((r) => r.path === "/v1/chat/completions"),
+    peakActive: () => peakActive,
+    peakInFlight: () => peakInFlight,
+    close
+  };
+}
+
+/**
+ * Listens on 127.0.0.1 (a free port) and returns the `/v1` base URL and a close() that also ends kept-alive
+ * connections, so a test's server never holds the process open. Shared by every fake server in the tests.
+ */
+export async function listenOnLoopback(server: Server): Promise<{baseURL: string; close: () => Promise<void>}> {
+  const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const {port} = server.address() as AddressInfo;
-
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    chatRequests: () => requests.filter((r) => r.path === "/v1/chat/completions"),
-    peakActive: () => peakActive,
-    peakInFlight: () => peakInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -1,7 +1,7 @@
 // A fake OpenAI-compatible /v1/embeddings server (node:http, 127.0.0.1, port 0) with deterministic hash embeddings, for decontamination tests.
 import {createHash} from "node:crypto";
 import {createServer, type Server} from "node:http";
-import type {AddressInfo, Socket} from "node:net";
+import {listenOnLoopback} from "../helpers/fakeOpenAI.ts";
 
 const STOPWORDS = new Set("the and one two with from that this for are his her she read print output input line lines integer integers number numbers single".split(" "));
 
@@ -43,7 +43,6 @@ export interface FakeEmbeddings {
 
 export async function startFakeEmbeddings(options: {dims?: number; failWith?: number} = {}): Promise<FakeEmbeddings> {
   const requests: EmbeddingRequestRecord[] = [];
-  const sockets = new Set<Socket>();
   const send = (res: import("node:http").ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
     res.writeHead(status, {"content-type": "application/json", "content-length": Buffer.byteLength(text)});
@@ -72,19 +71,6 @@ export async function startFakeEmbeddings(options: {dims?: number; failWith?: nu
       });
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const {port} = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      })
-  };
+  const {baseURL, close} = await listenOnLoopback(server);
+  return {baseURL, requests, close};
 }
