@@ -1,6 +1,6 @@
 // Feedback for the next turn, from the public-test results the turn already has (only LDB runs anything more).
 import type {Problem} from "../datasets/index.ts";
-import type {ExecutionResult, SandboxPool} from "../execution/index.ts";
+import type {ExecutionResult, SandboxPool, WorkerLimits} from "../execution/index.ts";
 import {limitsFor} from "../execution/index.ts";
 import {renderBinary, renderFailed, renderFeedback, DEFAULT_MAX_VALUE_CHARS} from "../feedback/index.ts";
 import type {FeedbackKind} from "../prompts/index.ts";
@@ -28,9 +28,11 @@ export async function renderTurnFeedback(
   kind: FeedbackKind,
   problem: Problem,
   code: string,
-  publicResult: ExecutionResult
+  publicResult: ExecutionResult,
+  /** The limits the public tests ran under (the trajectory's, time factor included); the problem's by default. */
+  limits: WorkerLimits = limitsFor(problem)
 ): Promise<TurnFeedback> {
-  const render = {ioMode: problem.ioMode, limits: limitsFor(problem), maxValueChars: DEFAULT_MAX_VALUE_CHARS};
+  const render = {ioMode: problem.ioMode, limits, maxValueChars: DEFAULT_MAX_VALUE_CHARS};
   switch (kind) {
     case "binary":
       return {kind, text: renderBinary(publicResult, render)};
@@ -45,7 +47,8 @@ export async function renderTurnFeedback(
       if (stored) return stored;
       const pending = inflight.get(key);
       if (pending) return pending;
-      const promise = renderFeedback("ldb", problem, code, pool).then((feedback) => {
+      const sameLimits = {timeLimitS: limits.cpu_s, memoryBytes: limits.memory_bytes, outputBytes: limits.output_bytes};
+      const promise = renderFeedback("ldb", problem, code, pool, {limits: sameLimits}).then((feedback) => {
         const result: TurnFeedback = feedback.fallback ? {kind: "failed", text: feedback.text, fallback: feedback.fallback} : {kind, text: feedback.text};
         store.putWithKeys("feedback", [{key, data: result}]);
         return result;

@@ -4,7 +4,7 @@ import {createBackend, HUMAN_MODEL, type ModelBackend} from "../backends/index.t
 import {loadConfig, type ModelConfig, type RepromptConfig} from "../config/index.ts";
 import {DEMO_SOURCE, loadSource, storeProblems, type DatasetSource, type Problem} from "../datasets/index.ts";
 import {cachedJudge, limitsFor, SandboxPool, EXECUTION_ENGINE_VERSION} from "../execution/index.ts";
-import {buildAttemptMessages, type FeedbackKind} from "../prompts/index.ts";
+import {buildAttemptMessages} from "../prompts/index.ts";
 import {openDefaultStore, type Store} from "../store/index.ts";
 import {CompletionService} from "./completions.ts";
 import {ExperimentError, profileOf, type Experiment, type Profile} from "./experiment.ts";
@@ -12,7 +12,7 @@ import {renderTurnFeedback} from "./feedback.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
 import {samplingFor} from "./sampling.ts";
 import {strategyId} from "./strategy.ts";
-import {problemContext, runTrajectory, TRAJECTORY_ENGINE_VERSION, trajectoryKeyMaterial, type TrajectorySpec} from "./trajectory.ts";
+import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, trajectoryKeyMaterial, type TrajectorySpec} from "./trajectory.ts";
 
 export interface RunOptions {
   profile: string;
@@ -153,8 +153,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       const effects = {
         completions,
         judge: (request: Parameters<typeof cachedJudge>[2]) => cachedJudge(store, activePool, request),
-        feedback: (kind: FeedbackKind, problem: Problem, code: string, publicResult: Parameters<typeof renderTurnFeedback>[5]) =>
-          renderTurnFeedback(store, activePool, kind, problem, code, publicResult)
+        feedback: (...args: Parameters<TrajectoryEffects["feedback"]>) => renderTurnFeedback(store, activePool, ...args)
       };
       await prefetchFirstCalls(missing.map((u) => u.spec), completions);
       const limiters = new Map(backends.map((b) => [b, pLimit(Math.max(2, Math.min(b.concurrency, 64)))]));

@@ -63,7 +63,7 @@ export interface TrajectoryEffects {
   judge(request: JudgeRequest): Promise<{key: string; result: ExecutionResult}>;
   /** The feedback text of a kind for a program whose public-test results are given. */
   /** `kind` in the answer is the framing to use next (LDB falls back to `failed` when no trace is possible). */
-  feedback(kind: FeedbackKind, problem: Problem, code: string, publicResult: ExecutionResult): Promise<{text: string; kind?: FeedbackKind; fallback?: string}>;
+  feedback(kind: FeedbackKind, problem: Problem, code: string, publicResult: ExecutionResult, limits: WorkerLimits): Promise<{text: string; kind?: FeedbackKind; fallback?: string}>;
 }
 
 export interface TrajectorySpec {
@@ -176,7 +176,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
       framing = kind;
       record.feedback = {kind, text: feedbackText};
     } else {
-      const fb = await effects.feedback(kind, problem, extraction.code, publicResult);
+      const fb = await effects.feedback(kind, problem, extraction.code, publicResult, spec.limits);
       feedbackText = fb.text;
       framing = fb.kind ?? kind;
       record.feedback = {kind: framing, text: fb.text, ...(fb.fallback ? {fallback: fb.fallback} : {})};

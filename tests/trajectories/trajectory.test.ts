@@ -43,7 +43,7 @@ function harness(): Harness {
   const effects: TrajectoryEffects = {
     completions,
     judge: (request) => cachedJudge(store, pool, request),
-    feedback: (kind: FeedbackKind, problem, code, publicResult) => renderTurnFeedback(store, pool, kind, problem, code, publicResult)
+    feedback: (kind: FeedbackKind, problem, code, publicResult, limits) => renderTurnFeedback(store, pool, kind, problem, code, publicResult, limits)
   };
   return {
     store,
