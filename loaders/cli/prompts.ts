@@ -1,6 +1,7 @@
 // `reprompt prompts`: prints the prompt catalog, as a readable listing or as JSON for other tools.
 import {Option, type Command} from "commander";
-import {PROMPT_FAMILIES, PROMPTS, promptVersion, STUDY_INSTRUCTION_GRID, type PromptFamily} from "../prompts/index.ts";
+import {configCatalog, loadConfig} from "../config/index.ts";
+import {PROMPT_FAMILIES, promptVersion, STUDY_INSTRUCTION_GRID, type PromptFamily} from "../prompts/index.ts";
 import type {CliIo} from "./io.ts";
 
 /** Indents every line of a prompt text, and shows an empty text as such rather than as nothing. */
@@ -13,13 +14,15 @@ export function registerPrompts(program: Command, io: CliIo): void {
   program
     .command("prompts")
     .description("print the prompt catalog (reasoning, instruction, feedback and retry prompts)")
-    .option("--json", 'JSON array of {"id","family","title","text"} instead of a listing')
+    .option("--json", 'JSON array of {"id","family","title","text","source"} instead of a listing (source: "study" or "user")')
     .addOption(new Option("--family <family>", "only this family").choices(PROMPT_FAMILIES))
-    .action((options: {json?: boolean; family?: PromptFamily}) => {
-      const prompts = options.family ? PROMPTS.filter((p) => p.family === options.family) : PROMPTS;
+    .action(async (options: {json?: boolean; family?: PromptFamily}) => {
+      // The study's prompts, then reprompt.config.js's own (`prompts`), which never join a study grid.
+      const catalog = configCatalog(await loadConfig());
+      const prompts = options.family ? catalog.filter((p) => p.family === options.family) : catalog;
       if (options.json) {
-        // Exactly the four catalog fields, in a fixed order, so the output is a stable contract.
-        io.stdout(JSON.stringify(prompts.map(({id, family, title, text}) => ({id, family, title, text}))) + "\n");
+        // Exactly these fields, in a fixed order, so the output is a stable contract.
+        io.stdout(JSON.stringify(prompts.map(({id, family, title, text, source}) => ({id, family, title, text, source: source ?? "study"}))) + "\n");
         return;
       }
       const grid = new Set<string>(STUDY_INSTRUCTION_GRID);
@@ -28,10 +31,10 @@ export function registerPrompts(program: Command, io: CliIo): void {
         if (members.length === 0) continue;
         io.stdout(`${family} (${members.length})\n\n`);
         for (const p of members) {
-          const mark = grid.has(p.id) ? "  [grid]" : "";
-          io.stdout(`  ${p.id}  ${promptVersion(p.id)}  ${p.title}${mark}\n${indented(p.text)}\n`);
+          const mark = p.source === "user" ? "  [user]" : grid.has(p.id) ? "  [grid]" : "";
+          io.stdout(`  ${p.id}  ${promptVersion(p.id, catalog)}  ${p.title}${mark}\n${indented(p.text)}\n`);
         }
       }
-      io.stderr(`${prompts.length} prompts; [grid] = the study's six instruction prompts; hex = wording version\n`);
+      io.stderr(`${prompts.length} prompts; [grid] = the study's six instruction prompts; [user] = from reprompt.config.js; hex = wording version\n`);
     });
 }

@@ -1,34 +1,60 @@
-// `reprompt run EXPERIMENT [--profile NAME]`: runs or resumes an experiment, with progress.
+// `reprompt run EXPERIMENT [--profile NAME] [--dry-run]`: runs or resumes an experiment (or estimates it), with progress.
 import type {Command} from "commander";
-import {experimentNames, loadExperiment} from "../trajectories/experiment.ts";
+import {loadConfig} from "../config/index.ts";
+import {openDefaultStore} from "../store/index.ts";
+import {allExperimentNames, loadExperiment} from "../trajectories/experiment.ts";
 import {runExperiment} from "../trajectories/run.ts";
+import {dryRun, estimateRun, estimateTable} from "../trajectories/runEstimate.ts";
+import {runEstimates} from "../trajectories/runTotals.ts";
 import {UsageError, type CliIo} from "./io.ts";
+import {summaryTable} from "./runSummary.ts";
 
 export function registerRun(program: Command, io: CliIo): void {
   program
     .command("run")
     .description("run (or resume) an experiment; only work missing from the store is done")
-    .argument("[experiment]", "experiment name (file in experiments/); omit to list them")
-    .option("--profile <name>", "profile: demo (offline, human baseline) or paper (your models, full budgets)", "demo")
+    .argument("[experiment]", "experiment name (file in experiments/ or `experiments` in reprompt.config.js); omit to list them")
+    .option("--profile <name>", "profile: demo (offline, human baseline), paper (your models, full budgets) or one of reprompt.config.js's `profiles`", "demo")
     .option("--lanes <n>", "parallel sandbox workers (default: number of cores)")
-    .option("--json", "print the run record as JSON")
-    .action(async (name: string | undefined, options: {profile: string; lanes?: string; json?: boolean}) => {
+    .option("--dry-run", "send nothing: print what the run would cost (requests, completions, tokens, price)")
+    .option("--json", "print the run record (or, with --dry-run, the estimate) as JSON")
+    .action(async (name: string | undefined, options: {profile: string; lanes?: string; json?: boolean; dryRun?: boolean}) => {
+      const config = await loadConfig();
       if (!name) {
-        for (const n of experimentNames()) {
-          const e = await loadExperiment(n);
+        for (const n of allExperimentNames(config)) {
+          const e = await loadExperiment(n, undefined, config);
           io.stdout(`${n.padEnd(24)} ${e.title} [profiles: ${Object.keys(e.profiles).join(", ")}]\n`);
         }
         return;
       }
       const lanes = options.lanes === undefined ? undefined : Number(options.lanes);
       if (lanes !== undefined && !(Number.isInteger(lanes) && lanes > 0)) throw new UsageError(`--lanes must be a positive integer, got ${options.lanes}`);
-      const experiment = await loadExperiment(name);
-      const {runKey, record} = await runExperiment(experiment, {profile: options.profile, lanes});
-      if (options.json) io.stdout(JSON.stringify({runKey, ...record}) + "\n");
-      else
-        io.stdout(
-          `${record.experiment}/${record.profile}: ${record.trajectories} trajectories (${record.counts.created} new, ${record.counts.reused} from the store); ` +
-            `${record.counts.completionsRequested} completions requested, ${record.counts.completionsReused} reused; run ${runKey}\n`
-        );
+      const experiment = await loadExperiment(name, undefined, config);
+      const store = openDefaultStore();
+      try {
+        if (options.dryRun) {
+          const estimate = await dryRun(experiment, {profile: options.profile, config, store});
+          io.stdout(options.json ? JSON.stringify(estimate) + "\n" : estimateTable(estimate));
+          return;
+        }
+        const {runKey, record} = await runExperiment(experiment, {
+          profile: options.profile,
+          lanes,
+          config,
+          store,
+          // The same estimate as --dry-run, before the first request (stderr: stdout stays the record with --json).
+          onPlan: (prepared) => io.stderr(estimateTable(estimateRun(experiment.name, options.profile, prepared, store)))
+        });
+        const cells = await runEstimates(store.dir, record, experiment.baseline ?? record.strategies[0] ?? null);
+        const table = summaryTable(record, cells);
+        if (options.json) {
+          io.stderr(table);
+          io.stdout(JSON.stringify({runKey, ...record}) + "\n");
+        } else {
+          io.stdout(table + `run ${runKey}\n`);
+        }
+      } finally {
+        store.close();
+      }
     });
 }

@@ -5,8 +5,11 @@ import {join, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
 import {projectRoot} from "../store/index.ts";
 import {configSchema, type RepromptConfig} from "./schema.ts";
+import {checkStudy} from "./studyCheck.ts";
 
 export type {ModelConfig, RepromptConfig, RepromptConfigInput} from "./schema.ts";
+export type {Price, UserExperiment, UserProfile, UserPrompt} from "./study.ts";
+export {configCatalog} from "./studyCheck.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -35,6 +38,9 @@ export function parseConfig(value: unknown, file: string): RepromptConfig {
       throw new ConfigError(`${file}: field \`models[${i}].baseModel\`: no model named "${model.baseModel}"`);
     }
   }
+  checkStudy(parsed.data, (field, message) => {
+    throw new ConfigError(`${file}: field \`${field}\`: ${message}`);
+  });
   return parsed.data;
 }
 

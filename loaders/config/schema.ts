@@ -1,5 +1,6 @@
 // The shape of reprompt.config.js, validated before anything runs.
 import {z} from "zod";
+import {priceSchema, studyFields} from "./study.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, '-', '_' or '.'");
 
@@ -38,6 +39,8 @@ const modelCommon = {
   role: z.enum(["base", "finetuned"]).optional(),
   /** The base model a fine-tuned entry was trained from (its `name`). */
   baseModel: z.string().optional(),
+  /** Dollars per million prompt / completion tokens, for the dry run's cost estimate. */
+  price: priceSchema.optional(),
   /** Sampling overrides (defaults: temperature 1.0, top-p 0.95, as in the study). */
   sampling: z
     .object({temperature: z.number().min(0), topP: z.number().gt(0).max(1), topK: z.number().int().nullable(), minP: z.number().min(0).max(1).nullable(), maxTokens: z.number().int().positive()})
@@ -112,7 +115,9 @@ export const embeddingsSchema = z.discriminatedUnion("kind", [
 export const configSchema = z.object({
   datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}]),
   models: z.array(modelSchema).default([]),
-  embeddings: embeddingsSchema.optional()
+  embeddings: embeddingsSchema.optional(),
+  /** Your own study: prompts, profiles and experiments (loaders/config/study.ts). */
+  ...studyFields
 });
 
 export type RepromptConfigInput = z.input<typeof configSchema>;

@@ -52,3 +52,4 @@ export {
   type EstimateProblem
 } from "./estimate.ts";
 export {runMultiTurnTasks, type MultiTurnTask, type MultiTurnTaskResult} from "./parallel.ts";
+export {cellCategories, estimateCells, type CategoryRow, type CellEstimate, type CellOptions} from "./cells.ts";

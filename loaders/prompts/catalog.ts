@@ -13,6 +13,8 @@ export interface PromptEntry {
   family: PromptFamily;
   title: string;
   text: string;
+  /** "study": the study's own (part of its grids); "user": added in reprompt.config.js (never in a study grid). */
+  source?: "study" | "user";
 }
 
 /** The eight reasoning prompts of the study's single-turn grid (paper.md §2a), in the study's order. */
@@ -206,7 +208,7 @@ const RETRY: Record<string, {title: string; text: string}> = {
 };
 
 function entries(family: PromptFamily, table: Record<string, {title: string; text: string}>): PromptEntry[] {
-  return Object.entries(table).map(([id, {title, text}]) => ({id, family, title, text}));
+  return Object.entries(table).map(([id, {title, text}]) => ({id, family, title, text, source: "study" as const}));
 }
 
 /** The whole catalog, in listing order: reasoning, instruction, feedback (framings, then `retry-plain`), retry. */
@@ -224,6 +226,27 @@ export function getPrompt(id: string, catalog: readonly PromptEntry[] = PROMPTS)
   const entry = catalog === PROMPTS ? BY_ID.get(id) : catalog.find((p) => p.id === id);
   if (!entry) throw new Error(`unknown prompt id "${id}" (see \`reprompt prompts\` for the catalog)`);
   return entry;
+}
+
+/**
+ * The study's catalog plus a config's own prompts (`prompts` in reprompt.config.js), marked source "user".
+ * An id may not shadow a study prompt: results are keyed by id and wording, so the two would be confused.
+ */
+export function catalogWith(userPrompts: ReadonlyArray<{id: string; family: PromptFamily; title: string; text: string}> = []): readonly PromptEntry[] {
+  if (userPrompts.length === 0) return PROMPTS;
+  const seen = new Set<string>();
+  for (const p of userPrompts) {
+    if (BY_ID.has(p.id)) throw new Error(`prompt id "${p.id}" is one of the study's prompts; choose another id`);
+    if (seen.has(p.id)) throw new Error(`prompt id "${p.id}" is defined twice`);
+    seen.add(p.id);
+  }
+  return Object.freeze([...PROMPTS, ...userPrompts.map((p) => ({id: p.id, family: p.family, title: p.title, text: p.text, source: "user" as const}))]);
+}
+
+/** Whether `id` is a prompt of `family` in the catalog (study or user). */
+export function isPromptOf(family: PromptFamily, id: string, catalog: readonly PromptEntry[] = PROMPTS): boolean {
+  const entry = catalog === PROMPTS ? BY_ID.get(id) : catalog.find((p) => p.id === id);
+  return entry?.family === family;
 }
 
 /** The prompts of one family, in catalog order. */

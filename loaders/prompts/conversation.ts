@@ -4,12 +4,11 @@ import {
   FEEDBACK_PROMPT_IDS,
   FEEDBACK_KINDS,
   getPrompt,
-  isInstructionId,
-  isReasoningId,
+  isPromptOf,
   isRetryPromptId,
+  PROMPTS,
   type FeedbackKind,
-  type InstructionId,
-  type ReasoningId,
+  type PromptEntry,
   type RetryPromptId
 } from "./catalog.ts";
 import {CODE_REQUEST, renderProblemPrompt} from "./problemPrompt.ts";
@@ -25,9 +24,11 @@ export interface ChatMessage {
 export interface AttemptSpec {
   problem: Problem;
   /** A reasoning prompt id; absent/null = no reasoning step (one model call). */
-  reasoningId?: ReasoningId | null;
+  reasoningId?: string | null;
   /** An instruction prompt id; absent/null = `none`. */
-  instructionId?: InstructionId | null;
+  instructionId?: string | null;
+  /** Where ids are looked up: the study's catalog, or `catalogWith(config prompts)`. */
+  catalog?: readonly PromptEntry[];
 }
 
 /** The planned user side of one attempt (one code generation), before any model has replied. */
@@ -36,15 +37,15 @@ export interface AttemptPlan {
   userMessages: ChatMessage[];
   /** 2 with a reasoning prompt (reasoning reply, then code), 1 without: a CoT attempt costs two replies. */
   modelCalls: 1 | 2;
-  reasoningId: ReasoningId | null;
-  instructionId: InstructionId;
+  reasoningId: string | null;
+  instructionId: string;
   /** Hashes of every wording the plan used, to put in result keys (see version.ts). */
   promptVersions: {frame: string; reasoning: string | null; instruction: string};
 }
 
 /** The code request plus the instruction prompt's text (nothing added for `none`). */
-export function codeRequestText(instructionId: InstructionId = "none"): string {
-  const instruction = getPrompt(instructionId).text;
+export function codeRequestText(instructionId = "none", catalog: readonly PromptEntry[] = PROMPTS): string {
+  const instruction = getPrompt(instructionId, catalog).text;
   return instruction ? `${CODE_REQUEST}\n\n${instruction}` : CODE_REQUEST;
 }
 
@@ -57,16 +58,17 @@ export function codeRequestText(instructionId: InstructionId = "none"): string {
 export function buildAttemptMessages(spec: AttemptSpec): AttemptPlan {
   const reasoningId = spec.reasoningId ?? null;
   const instructionId = spec.instructionId ?? "none";
+  const catalog = spec.catalog ?? PROMPTS;
   // Ids may come from untyped config: check them here so a typo fails before any model call.
-  if (reasoningId !== null && !isReasoningId(reasoningId)) throw new Error(`"${reasoningId}" is not a reasoning prompt id`);
-  if (!isInstructionId(instructionId)) throw new Error(`"${instructionId}" is not an instruction prompt id`);
+  if (reasoningId !== null && !isPromptOf("reasoning", reasoningId, catalog)) throw new Error(`"${reasoningId}" is not a reasoning prompt id`);
+  if (!isPromptOf("instruction", instructionId, catalog)) throw new Error(`"${instructionId}" is not an instruction prompt id`);
   const problemText = renderProblemPrompt(spec.problem);
-  const codeRequest = codeRequestText(instructionId);
+  const codeRequest = codeRequestText(instructionId, catalog);
   const userMessages: ChatMessage[] =
     reasoningId === null
       ? [{role: "user", content: `${problemText}\n\n${codeRequest}`}]
       : [
-          {role: "user", content: `${problemText}\n\n${getPrompt(reasoningId).text}`},
+          {role: "user", content: `${problemText}\n\n${getPrompt(reasoningId, catalog).text}`},
           {role: "user", content: codeRequest}
         ];
   return {
@@ -76,8 +78,8 @@ export function buildAttemptMessages(spec: AttemptSpec): AttemptPlan {
     instructionId,
     promptVersions: {
       frame: PROMPT_FRAME_VERSION,
-      reasoning: reasoningId === null ? null : promptVersion(reasoningId),
-      instruction: promptVersion(instructionId)
+      reasoning: reasoningId === null ? null : promptVersion(reasoningId, catalog),
+      instruction: promptVersion(instructionId, catalog)
     }
   };
 }
@@ -106,15 +108,18 @@ export function messagesForCall(plan: Pick<AttemptPlan, "userMessages">, replies
 export function feedbackTurnMessage(
   kind: FeedbackKind,
   renderedFeedback: string,
-  options: {retryPromptId?: RetryPromptId} = {}
+  options: {retryPromptId?: RetryPromptId | string; catalog?: readonly PromptEntry[]} = {}
 ): ChatMessage {
   if (!(FEEDBACK_KINDS as readonly string[]).includes(kind)) throw new Error(`"${kind}" is not a feedback kind`);
   const retryPromptId = options.retryPromptId ?? "retry-plain";
-  if (!isRetryPromptId(retryPromptId)) throw new Error(`"${retryPromptId}" is not a re-prompt id`);
+  const catalog = options.catalog ?? PROMPTS;
+  // A user re-prompt is a config prompt of family "feedback" (the study's framings are not re-prompts).
+  const userReprompt = catalog.some((p) => p.id === retryPromptId && p.source === "user" && p.family === "feedback");
+  if (!isRetryPromptId(retryPromptId) && !userReprompt) throw new Error(`"${retryPromptId}" is not a re-prompt id`);
   const feedback = renderedFeedback.replace(/\r\n?/g, "\n").trim();
   if (!feedback) throw new Error(`feedbackTurnMessage: the rendered ${kind} feedback is empty`);
   const framed = fillTemplate(getPrompt(FEEDBACK_PROMPT_IDS[kind]).text, {feedback});
-  return {role: "user", content: `${framed}\n\n${getPrompt(retryPromptId).text}`};
+  return {role: "user", content: `${framed}\n\n${getPrompt(retryPromptId, catalog).text}`};
 }
 
 /** One turn of CoT-retry. */

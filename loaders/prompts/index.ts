@@ -1,10 +1,12 @@
 // The prompts' public face: the catalog, problem rendering, conversation plans, code extraction, versions.
 export {
+  catalogWith,
   FEEDBACK_KINDS,
   FEEDBACK_PROMPT_IDS,
   getPrompt,
   INSTRUCTION_IDS,
   isInstructionId,
+  isPromptOf,
   isReasoningId,
   isRetryPromptId,
   PROMPT_FAMILIES,

@@ -6,6 +6,8 @@ import {pathToFileURL} from "node:url";
 import {tsImport} from "tsx/esm/api";
 import {z} from "zod";
 import {projectRoot} from "../store/index.ts";
+import {configCatalog, loadConfig, type RepromptConfig} from "../config/index.ts";
+import {experimentFromConfig, withConfigProfiles} from "./profiles.ts";
 import {parseStrategy, strategySchema, type Strategy} from "./strategy.ts";
 
 const profileSchema = z.object({
@@ -30,12 +32,17 @@ const profileSchema = z.object({
   nk: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).optional()
 });
 
+/** The figure of experiments without a dedicated page (src/your-experiments.md). */
+export const YOUR_EXPERIMENTS = "your-experiments";
+
 export const experimentSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-'"),
   title: z.string().min(1),
-  /** Which figure (page) this experiment feeds. */
-  figure: z.string().min(1),
+  /** Which figure (page) this experiment feeds; without a page of its own, the generic "Your experiments". */
+  figure: z.string().min(1).default(YOUR_EXPERIMENTS),
   description: z.string().default(""),
+  /** The strategy id every other one is compared with on "Your experiments" (default: each profile's first). */
+  baseline: z.string().min(1).optional(),
   profiles: z.record(z.string(), profileSchema).refine((p) => Object.keys(p).length > 0, "at least one profile")
 });
 
@@ -47,7 +54,10 @@ export interface Experiment {
   title: string;
   figure: string;
   description: string;
+  baseline?: string;
   profiles: Record<string, Profile>;
+  /** Where it is defined: an experiments/*.ts file, or `experiments` in reprompt.config.js. */
+  source?: "file" | "config";
 }
 
 export class ExperimentError extends Error {
@@ -68,7 +78,7 @@ export function parseExperiment(input: unknown, where: string): Experiment {
       if (n > k) throw new ExperimentError(`${where}: field \`profiles.${name}.nk\`: ${n}@${k} submits more programs than it samples`);
     }
   }
-  return {...parsed.data, profiles};
+  return {...parsed.data, profiles, source: "file"};
 }
 
 /** Identity helper for typed definitions in experiments/*.ts. */
@@ -86,9 +96,27 @@ export function experimentNames(dir = EXPERIMENTS_DIR): string[] {
     .sort();
 }
 
-export async function loadExperiment(name: string, dir = EXPERIMENTS_DIR): Promise<Experiment> {
-  const names = experimentNames(dir);
-  if (!names.includes(name)) throw new ExperimentError(`no experiment "${name}" in ${dir} (available: ${names.join(", ")})`);
+/** Every experiment name: the files in `dir`, then reprompt.config.js's `experiments`. */
+export function allExperimentNames(config: Pick<RepromptConfig, "experiments">, dir = EXPERIMENTS_DIR): string[] {
+  return [...experimentNames(dir), ...(config.experiments ?? []).map((e) => e.name)];
+}
+
+/**
+ * An experiment by name (file or config), with the config's profiles overlaid on its built-in ones, so
+ * `--profile NAME` works for every experiment. `config` defaults to reprompt.config.js.
+ */
+export async function loadExperiment(name: string, dir = EXPERIMENTS_DIR, config?: RepromptConfig): Promise<Experiment> {
+  const cfg = config ?? (await loadConfig());
+  const names = allExperimentNames(cfg, dir);
+  const fromConfig = (cfg.experiments ?? []).find((e) => e.name === name);
+  if (fromConfig && experimentNames(dir).includes(name)) throw new ExperimentError(`reprompt.config.js: field \`experiments\`: "${name}" is also a file in ${dir}; rename one`);
+  if (fromConfig) return withConfigProfiles(experimentFromConfig(fromConfig, configCatalog(cfg)), cfg, names);
+  if (!names.includes(name)) throw new ExperimentError(`no experiment "${name}" in ${dir} or reprompt.config.js (available: ${names.join(", ")})`);
+  return withConfigProfiles(await loadExperimentFile(name, dir), cfg, names);
+}
+
+/** An experiments/*.ts definition as written (no config profiles). */
+export async function loadExperimentFile(name: string, dir = EXPERIMENTS_DIR): Promise<Experiment> {
   const file = join(dir, `${name}.ts`);
   // tsImport, not import(): a definitions folder outside the project has no package.json saying "module".
   const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {default?: {default?: unknown} | unknown};

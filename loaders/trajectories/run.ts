@@ -1,18 +1,20 @@
 // Running (or resuming) one experiment profile: every trajectory it needs, only the ones not yet in the store.
 import pLimit from "p-limit";
-import {createBackend, HUMAN_MODEL, type ModelBackend} from "../backends/index.ts";
+import type {ModelBackend} from "../backends/index.ts";
 import {loadConfig, type ModelConfig, type RepromptConfig} from "../config/index.ts";
-import {DEMO_SOURCE, loadSource, storeProblems, type DatasetSource, type Problem} from "../datasets/index.ts";
-import {cachedJudge, limitsFor, SandboxPool, EXECUTION_ENGINE_VERSION} from "../execution/index.ts";
+import {cachedJudge, SandboxPool, EXECUTION_ENGINE_VERSION} from "../execution/index.ts";
 import {buildAttemptMessages} from "../prompts/index.ts";
 import {openDefaultStore, type Store} from "../store/index.ts";
 import {CompletionService} from "./completions.ts";
-import {ExperimentError, profileOf, type Experiment, type Profile} from "./experiment.ts";
+import type {Experiment, Profile} from "./experiment.ts";
+import {prepareRun, resolveProfile, type PreparedRun} from "./plan.ts";
+import {runTokenTotals, type TokenTotal} from "./runTotals.ts";
 import {renderTurnFeedback} from "./feedback.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
-import {samplingFor} from "./sampling.ts";
 import {strategyId} from "./strategy.ts";
-import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, trajectoryKeyMaterial, type TrajectorySpec} from "./trajectory.ts";
+import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, type TrajectorySpec} from "./trajectory.ts";
+
+export {resolveModels} from "./plan.ts";
 
 export interface RunOptions {
   profile: string;
@@ -24,6 +26,8 @@ export interface RunOptions {
   /** Builds a model's backend (tests pass fakes). */
   backendFor?: (model: ModelConfig) => Promise<ModelBackend>;
   now?: () => Date;
+  /** Called once the run is planned, before any request (the CLI prints the estimate here). */
+  onPlan?: (prepared: PreparedRun) => void;
 }
 
 export interface RunModel {
@@ -57,45 +61,8 @@ export interface RunRecord {
   finishedAt: string;
   counts: {created: number; reused: number; completionsRequested: number; completionsReused: number};
   faults: Record<string, number>;
-}
-
-function resolveSource(profile: Profile, config: RepromptConfig, where: string): DatasetSource {
-  const source = config.datasets.find((d) => d.name === profile.problems.source) ?? (profile.problems.source === "demo" ? DEMO_SOURCE : null);
-  if (!source) {
-    throw new ExperimentError(
-      `${where}: field \`problems.source\`: dataset "${profile.problems.source}" is not in reprompt.config.js ` +
-        `(configured: ${config.datasets.map((d) => d.name).join(", ")}); add it under \`datasets\` (see README, "Run the paper profile")`
-    );
-  }
-  return source;
-}
-
-export function resolveModels(profile: Profile, config: RepromptConfig, where: string): ModelConfig[] {
-  const all = [...config.models, ...(config.models.some((m) => m.name === "human") ? [] : [HUMAN_MODEL])];
-  if (profile.models === "configured") {
-    const models = config.models.filter((m) => m.backend !== "human");
-    if (!models.length) throw new ExperimentError(`${where}: field \`models\`: this profile runs your configured models, and reprompt.config.js has none (add one under \`models\`: see README, "Point it at a model")`);
-    return models;
-  }
-  return profile.models.map((name) => {
-    const model = all.find((m) => m.name === name);
-    if (!model) throw new ExperimentError(`${where}: field \`models\`: no model named "${name}" in reprompt.config.js (configured: ${all.map((m) => m.name).join(", ")})`);
-    return model;
-  });
-}
-
-function selectProblems(problems: Problem[], profile: Profile, where: string): Problem[] {
-  let selected = problems;
-  const {ids, difficulties, limit} = profile.problems;
-  if (ids) {
-    const missing = ids.filter((id) => !problems.some((p) => p.id === id));
-    if (missing.length) throw new ExperimentError(`${where}: field \`problems.ids\`: not in the dataset: ${missing.join(", ")}`);
-    selected = selected.filter((p) => ids.includes(p.id));
-  }
-  if (difficulties) selected = selected.filter((p) => difficulties.includes(p.difficulty.label));
-  if (limit) selected = selected.slice(0, limit);
-  if (!selected.length) throw new ExperimentError(`${where}: field \`problems\`: the selection is empty`);
-  return selected;
+  /** Token usage the servers reported, per model and strategy, over all of the run's trajectories. */
+  tokens: TokenTotal[];
 }
 
 export interface RunSummary {
@@ -107,35 +74,20 @@ export interface RunSummary {
 
 /** Runs or resumes an experiment profile; returns the run record (also stored under kind `run`). */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary> {
-  const where = `experiment ${experiment.name}, profile ${options.profile}`;
-  const profile = profileOf(experiment, options.profile);
   const config = options.config ?? (await loadConfig());
-  const source = resolveSource(profile, config, where);
-  const modelConfigs = resolveModels(profile, config, where);
-  const problems = selectProblems(await loadSource(source), profile, where);
+  const resolved = await resolveProfile(experiment, options.profile, config);
+  const {profile, source, modelConfigs} = resolved;
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const store = options.store ?? openDefaultStore();
   const ownPool = !options.pool;
-  const backends: ModelBackend[] = [];
+  let backends: ModelBackend[] = [];
   let pool = options.pool;
   try {
-    const problemKeys = storeProblems(store, source.name, problems).keys;
-    for (const model of modelConfigs) backends.push(await (options.backendFor ?? createBackend)(model));
-    const units: Array<{spec: TrajectorySpec; key: string}> = [];
-    for (const [m, backend] of backends.entries()) {
-      const sampling = samplingFor(modelConfigs[m], profile.seed);
-      for (const strategy of profile.strategies) {
-        for (const [p, problem] of problems.entries()) {
-          const limits = limitsFor(problem, {timeFactor: profile.judge.timeFactor});
-          for (let index = 0; index < profile.samples; index++) {
-            const spec: TrajectorySpec = {problem, problemKey: problemKeys[p], strategy, index, backend, model: modelConfigs[m].name, sampling, limits, mode: profile.judge.mode};
-            units.push({spec, key: store.key("trajectory", trajectoryKeyMaterial(spec))});
-          }
-        }
-      }
-    }
-    const missing = units.filter((u) => !store.has("trajectory", u.key));
+    const prepared = await prepareRun(resolved, store, options.backendFor);
+    backends = prepared.backends;
+    const {units, missing, problemKeys} = prepared;
+    options.onPlan?.(prepared);
     const completions = new CompletionService(store, now);
     const progress = options.progress ?? createProgress();
     const faults = () => {
@@ -197,8 +149,11 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       startedAt,
       finishedAt: now().toISOString(),
       counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused},
-      faults: faults()
+      faults: faults(),
+      tokens: []
     };
+    // Summed in DuckDB over the store (reused trajectories included) rather than held in memory.
+    record.tokens = await runTokenTotals(store.dir, record);
     const runKey = store.key("run", {experiment: experiment.name, profile: options.profile, engine: record.engine, plan: {problemKeys, models: record.models.map((m) => m.identity), strategies: record.strategies, samples: record.samples, seed: record.seed, judge: record.judge}});
     store.putWithKeys("run", [{key: runKey, data: record}]);
     // The latest run of each experiment/profile is what its figure shows.
@@ -225,7 +180,7 @@ async function prefetchFirstCalls(specs: TrajectorySpec[], completions: Completi
     [...cells.values()].map(({spec, indices}) =>
       limit(() => {
         const s = spec.strategy;
-        const plan = s.kind === "cot-retry" ? buildAttemptMessages({problem: spec.problem}) : buildAttemptMessages({problem: spec.problem, reasoningId: s.reasoning, instructionId: s.instruction});
+        const plan = s.kind === "cot-retry" ? buildAttemptMessages({problem: spec.problem}) : buildAttemptMessages({problem: spec.problem, reasoningId: s.reasoning, instructionId: s.instruction, catalog: spec.catalog});
         return completions.many(spec.backend, {messages: [plan.userMessages[0]], sampling: spec.sampling, problem: problemContext(spec.problem)}, indices, {countReuse: false});
       })
     )

@@ -11,13 +11,17 @@ import {
   messagesForCall,
   nonCodeText,
   type ChatMessage,
+  PROMPTS,
+  textVersion,
+  getPrompt,
   type FeedbackKind,
+  type PromptEntry,
   type RetryPromptId
 } from "../prompts/index.ts";
 import {hashOf} from "../store/index.ts";
 import type {CompletionService} from "./completions.ts";
 import {FEEDBACK_EXCERPT_BYTES} from "./feedback.ts";
-import {maxTurnsOf, strategyId, type Strategy} from "./strategy.ts";
+import {maxTurnsOf, strategyId, userPromptIds, type Strategy} from "./strategy.ts";
 
 /** Bumped when the loop below changes meaning, so old trajectory records are not reused for new semantics. */
 export const TRAJECTORY_ENGINE_VERSION = "traj-1";
@@ -35,6 +39,8 @@ export interface TurnRecord {
   feedback?: {kind: FeedbackKind; text: string; fallback?: string};
   tokensIn: number;
   tokensOut: number;
+  /** Model calls whose server reported no token usage (their tokens count 0 above). */
+  usageMissing?: number;
   /** Characters of the replies outside fenced code, and in total (non-code fraction = ratio). */
   nonCodeChars: number;
   totalChars: number;
@@ -55,6 +61,7 @@ export interface TrajectoryRecord {
   final: {turn: number; publicPassed: boolean; hiddenExecutionKey: string | null; hiddenVerdict: string | null; hiddenFailedTest: number | null; allPassed: boolean};
   tokensIn: number;
   tokensOut: number;
+  usageMissing?: number;
 }
 
 export interface TrajectoryEffects {
@@ -76,6 +83,8 @@ export interface TrajectorySpec {
   sampling: SamplingParams;
   limits: WorkerLimits;
   mode: JudgeMode;
+  /** The prompt catalog (study + config prompts); default the study's. */
+  catalog?: readonly PromptEntry[];
 }
 
 /**
@@ -91,7 +100,11 @@ export function problemContext(problem: Problem): ProblemContext {
 }
 
 export function trajectoryKeyMaterial(spec: TrajectorySpec): unknown {
+  // Config prompts' wording is part of the key (rewording one must not reuse old trajectories); study keys are unchanged.
+  const catalog = spec.catalog ?? PROMPTS;
+  const user = userPromptIds(spec.strategy, catalog);
   return {
+    ...(user.length ? {userPrompts: Object.fromEntries(user.map((id) => [id, textVersion(getPrompt(id, catalog).text)]))} : {}),
     engine: TRAJECTORY_ENGINE_VERSION,
     strategy: spec.strategy,
     problem: spec.problemKey,
@@ -121,19 +134,21 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
       const plan =
         strategy.kind === "cot-retry"
           ? buildAttemptMessages({problem})
-          : buildAttemptMessages({problem, reasoningId: strategy.reasoning, instructionId: strategy.instruction});
+          : buildAttemptMessages({problem, reasoningId: strategy.reasoning, instructionId: strategy.instruction, catalog: spec.catalog});
       userMessages = plan.userMessages;
       promptIds = [plan.reasoningId, plan.instructionId].filter((p): p is NonNullable<typeof p> => p !== null);
     } else {
       const kind = framing ?? (strategy as {feedback: FeedbackKind}).feedback;
-      const retry: RetryPromptId = strategy.kind === "cot-retry" ? (COT_RETRY_SCHEDULE[turn - 1]?.retryPromptId ?? "retry-plain") : "retry-plain";
-      userMessages = [feedbackTurnMessage(kind, feedbackText ?? NO_CODE_FEEDBACK, {retryPromptId: retry})];
+      const retry: RetryPromptId | string =
+        strategy.kind === "cot-retry" ? (COT_RETRY_SCHEDULE[turn - 1]?.retryPromptId ?? "retry-plain") : ((strategy.kind === "multi" ? strategy.reprompt : undefined) ?? "retry-plain");
+      userMessages = [feedbackTurnMessage(kind, feedbackText ?? NO_CODE_FEEDBACK, {retryPromptId: retry, catalog: spec.catalog})];
       promptIds = [`feedback-${kind.replace("_", "-")}`, retry];
     }
     const replies: string[] = [];
     const requestKeys: string[] = [];
     let tokensIn = 0;
     let tokensOut = 0;
+    let usageMissing = 0;
     for (let call = 0; call < userMessages.length; call++) {
       const messages = messagesForCall({userMessages}, replies, history);
       const {key, record} = await effects.completions.one(spec.backend, {messages, sampling: spec.sampling, sampleIndex: spec.index, problem: context});
@@ -141,6 +156,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
       replies.push(record.completion.text);
       tokensIn += record.completion.tokensIn ?? 0;
       tokensOut += record.completion.tokensOut ?? 0;
+      if (record.completion.tokensIn === null && record.completion.tokensOut === null) usageMissing++;
     }
     history = [...history, ...userMessages.flatMap((m, i) => [m, {role: "assistant" as const, content: replies[i]}])];
     const finalReply = replies[replies.length - 1];
@@ -167,7 +183,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
       publicResult = judged.result;
       publicPart = {executionKey: judged.key, verdict: judged.result.verdict, passed: judged.result.verdict === "accepted", failedTest: judged.result.failedTest, testsRun: judged.result.testsRun};
     }
-    const record: TurnRecord = {turn, requestKeys, promptIds, extraction: extraction.method, code: extraction.code, public: publicPart, tokensIn, tokensOut, nonCodeChars, totalChars};
+    const record: TurnRecord = {turn, requestKeys, promptIds, extraction: extraction.method, code: extraction.code, public: publicPart, tokensIn, tokensOut, usageMissing, nonCodeChars, totalChars};
     turns.push(record);
     if (publicPart.passed || turn === maxTurns) break;
     const kind = (strategy as {feedback: FeedbackKind}).feedback;
@@ -212,7 +228,8 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
     turns,
     final,
     tokensIn: turns.reduce((n, t) => n + t.tokensIn, 0),
-    tokensOut: turns.reduce((n, t) => n + t.tokensOut, 0)
+    tokensOut: turns.reduce((n, t) => n + t.tokensOut, 0),
+    usageMissing: turns.reduce((n, t) => n + (t.usageMissing ?? 0), 0)
   };
 }
 

@@ -63,11 +63,11 @@ describe("prompt catalog", () => {
 
   it("has unique kebab-case ids, valid families, titles, and non-empty texts except `none`", () => {
     expect(new Set(PROMPTS.map((p) => p.id)).size).toBe(PROMPTS.length);
-    expect(PROMPTS).toHaveLength(8 + 7 + 5 + 2);
     for (const p of PROMPTS) {
       expect(p.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(PROMPT_FAMILIES).toContain(p.family);
-      expect(Object.keys(p).sort()).toEqual(["family", "id", "text", "title"]);
+      expect(Object.keys(p).sort()).toEqual(["family", "id", "source", "text", "title"]);
+      expect(p.source).toBe("study");
       expect(p.title.trim()).not.toBe("");
       if (p.id !== "none") expect(p.text.trim().length).toBeGreaterThan(20);
       expect(p.text).toBe(p.text.trim());

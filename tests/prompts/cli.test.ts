@@ -20,12 +20,12 @@ async function run(args: string[]): Promise<{out: string; err: string; code: num
 }
 
 describe("reprompt prompts", () => {
-  it("--json prints exactly the whole catalog as [{id, family, title, text}]", async () => {
+  it("--json prints exactly the whole catalog as [{id, family, title, text, source}]", async () => {
     const {out, code} = await run(["prompts", "--json"]);
     expect(code).toBe(0);
     const rows = JSON.parse(out) as Array<Record<string, string>>;
-    expect(rows).toEqual(PROMPTS.map((p) => ({id: p.id, family: p.family, title: p.title, text: p.text})));
-    for (const row of rows) expect(Object.keys(row)).toEqual(["id", "family", "title", "text"]);
+    expect(rows).toEqual(PROMPTS.map((p) => ({id: p.id, family: p.family, title: p.title, text: p.text, source: "study"})));
+    for (const row of rows) expect(Object.keys(row)).toEqual(["id", "family", "title", "text", "source"]);
     expect(new Set(rows.map((r) => r.family))).toEqual(new Set(["reasoning", "instruction", "feedback", "retry"]));
   });
 
