@@ -13,6 +13,7 @@ import {registerFeedback} from "./feedback.ts";
 import {registerModels} from "./models.ts";
 import {registerRft} from "./rft.ts";
 import {registerBench} from "./bench.ts";
+import {registerExport} from "./export.ts";
 
 const VERSION = "0.1.0";
 
@@ -27,7 +28,8 @@ const USER_ERRORS = new Set([
   "EstimateInputError",
   "LlamaModelFileError",
   "OpenAIBackendError",
-  "RftError"
+  "RftError",
+  "ExportError"
 ]);
 
 export function buildProgram(io: CliIo): Command {
@@ -48,6 +50,7 @@ export function buildProgram(io: CliIo): Command {
   registerModels(program, io);
   registerRft(program, io);
   registerBench(program, io);
+  registerExport(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")

@@ -8,6 +8,8 @@ export interface StoreQuery {
   all<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Writes the result of `sql` to a zstd Parquet file. */
   exportParquet(sql: string, path: string): Promise<void>;
+  /** Streams the result of `sql` to a file (DuckDB COPY: nothing is held in JS) and returns the rows written. */
+  copyTo(sql: string, path: string, format: "csv" | "parquet" | "jsonl"): Promise<number>;
   /** The record kinds that have a view. */
   kinds: string[];
   close(): void;
@@ -46,6 +48,11 @@ export async function queryStore(dir: string): Promise<StoreQuery> {
     all: (sql) => readAll(connection, sql),
     exportParquet: async (sql, path) => {
       await connection.run(`COPY (${sql}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    },
+    copyTo: async (sql, path, format) => {
+      const options = format === "csv" ? "FORMAT csv, HEADER true" : format === "parquet" ? "FORMAT parquet, COMPRESSION zstd" : "FORMAT json";
+      const rows = await readAll<Record<string, unknown>>(connection, `COPY (${sql}) TO ${sqlString(path)} (${options})`);
+      return Number(Object.values(rows[0] ?? {})[0] ?? 0);
     },
     close: () => {
       connection.closeSync();
