@@ -18,7 +18,8 @@ export default {
         {name: "6 · RFT", path: "/rft"},
         {name: "7 · Calibration and explorer", path: "/calibration"}
       ]
-    }
+    },
+    {name: "Your experiments", path: "/your-experiments"}
   ],
   globalStylesheets: [],
   footer: "Built by reprompt — every number on this site names the model, backend and data that produced it.",

@@ -6,7 +6,15 @@ import {createWriteStream} from "node:fs";
 import {dirname, join} from "node:path";
 import type {Command} from "commander";
 import {projectRoot} from "../store/index.ts";
+import {loadConfig} from "../config/index.ts";
+import {allExperimentNames, loadExperiment} from "../trajectories/experiment.ts";
 import {UsageError, type CliIo} from "./io.ts";
+
+async function figureOfExperiment(name: string): Promise<string | null> {
+  const config = await loadConfig();
+  if (!allExperimentNames(config).includes(name)) return null;
+  return (await loadExperiment(name, undefined, config)).figure;
+}
 
 const DATA_DIR = join(projectRoot, "src", "data");
 const CACHE_DIR = join(projectRoot, "src", ".observablehq", "cache", "data");
@@ -62,8 +70,10 @@ export function registerFigure(program: Command, io: CliIo): void {
         }
         return;
       }
-      const outputs = figures.get(name);
-      if (!outputs) throw new UsageError(`no figure "${name}" (available: ${[...figures.keys()].join(", ")})`);
+      // An experiment's name stands for its figure (an experiment of your own: "your-experiments").
+      const figure = figures.has(name) ? name : await figureOfExperiment(name);
+      const outputs = figure ? figures.get(figure) : undefined;
+      if (!outputs) throw new UsageError(`no figure or experiment "${name}" (figures: ${[...figures.keys()].join(", ")})`);
       const env = {...process.env, ...(options.profile ? {REPROMPT_PROFILE: options.profile} : {})};
       for (const output of outputs) {
         io.stderr(`figure ${name}: running src/data/${output}.ts\n`);
