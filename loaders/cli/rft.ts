@@ -45,7 +45,7 @@ export function registerRft(program: Command, io: CliIo, run: (options: RftBuild
   rft
     .command("build")
     .description("generate CoT-retry trajectories, filter, split, near-dedup, strip CoT prompts, decontaminate, and write the training files")
-    .option("--profile <name>", `${Object.keys(RFT_PROFILES).join(" | ")} (demo: offline, human baseline, planted evaluation stand-in)`, "demo")
+    .option("--profile <name>", `${Object.keys(RFT_PROFILES).join(" | ")} | a reprompt.config.js profile with rft: {training, evaluation} (demo: offline, human baseline, planted evaluation stand-in)`, "demo")
     .requiredOption("--out <dir>", "folder for train.jsonl, single-turn.jsonl, data-card.json and trainer-config.yaml")
     .option("--embeddings <kind>", "statement embeddings for decontamination: openai | llama | lexical (lexical = stand-in, not paper-equivalent)")
     .option("--embeddings-url <url>", "openai: base URL of an OpenAI-compatible server, with /v1")

@@ -2,6 +2,7 @@
 import {loadConfig} from "../config/index.ts";
 import {BEFORE_AFTER_CONFIG_EXAMPLE, beforeAfterMetrics, beforeAfterModels, runBeforeAfter} from "../rft/beforeAfter.ts";
 import {buildRft, type RftDataCard} from "../rft/pipeline.ts";
+import {rftProfileFor} from "../rft/profiles.ts";
 import type {ChatExample} from "../rft/export.ts";
 import {openDefaultStore} from "../store/index.ts";
 import {loadExperiment, profileOf} from "../trajectories/experiment.ts";
@@ -39,15 +40,17 @@ function sampleOf(example: ChatExample | undefined) {
  * other profiles show the latest build `reprompt rft build` stored, or say which command makes one.
  */
 export async function rftFunnelTable(profile = siteProfile()) {
+  const rft = rftProfileFor(profile, await loadConfig());
   const paper = {
     pipeline: paperRows((r) => r.source.startsWith("RFT data pipeline")),
     training: paperRows((r) => r.source.startsWith("RFT training"))
   };
-  const command = `npx reprompt rft build --profile ${profile} --out out/rft` + (profile === "demo" ? " --embeddings lexical" : " --embeddings openai --embeddings-url URL --embeddings-model NAME");
+  const command = `npx reprompt rft build --profile ${profile} --out out/rft` + (rft?.siteEmbeddings === "lexical" ? " --embeddings lexical" : " --embeddings openai --embeddings-url URL --embeddings-model NAME");
   let card: RftDataCard | null;
   let sample = null;
-  if (profile === "demo") {
-    const build = await buildRft({profile: "demo", embeddings: {kind: "lexical"}, log});
+  // A profile whose embeddings need no model (the demo's lexical stand-in) is built here; others show their stored build.
+  if (rft?.siteEmbeddings) {
+    const build = await buildRft({profile, embeddings: {kind: rft.siteEmbeddings}, log});
     card = build.card;
     sample = sampleOf(build.train.find((e) => e.turns === 3) ?? build.train[0]);
   } else {

@@ -18,7 +18,7 @@ import {decontaminate, type DecontaminationResult, type TrainingProblem} from ".
 import {demoEvalProblems, DEMO_EVAL_TRUTH} from "./demoEval.ts";
 import {cachedEmbedder, createEmbedder, type EmbeddingOptions, type StatementEmbedder} from "./embeddings.ts";
 import {APPROX_TOKENS, conversationTokens, EXPORT_FILES, STUDY_TRAINING, trainerConfigYaml, type ChatExample, type TokenCounter} from "./export.ts";
-import {RFT_PROFILES, type RftProfile} from "./profiles.ts";
+import {rftProfileFor, rftProfileNames, type RftProfile} from "./profiles.ts";
 import {countStage, dedupPerProblem, finalCode, passedAll, splitOf, stripEntries, type DedupSummary, type Entry, type Split, type StageCount} from "./stages.ts";
 
 /** Bumped when a stage changes meaning, so stored build records of the old logic are not mistaken for new ones. */
@@ -94,12 +94,12 @@ export function generatorModel(config: RepromptConfig, requested?: string): stri
 
 /** Runs (or resumes) the whole build; every expensive step goes through the store, so a re-run redoes nothing. */
 export async function buildRft(options: RftBuildOptions): Promise<RftBuild> {
-  const base = RFT_PROFILES[options.profile];
-  if (!base) throw new RftError(`rft build: no profile "${options.profile}" (available: ${Object.keys(RFT_PROFILES).join(", ")})`);
+  const config = options.config ?? (await loadConfig());
+  const base = rftProfileFor(options.profile, config);
+  if (!base) throw new RftError(`rft build: no profile "${options.profile}" (available: ${rftProfileNames(config).join(", ")}; a config profile needs \`rft: {training, evaluation}\`)`);
   const profile: RftProfile = {...base, ...options.profileOverrides};
   const log = options.log ?? (() => {});
   const counter = options.tokenCounter ?? APPROX_TOKENS;
-  const config = options.config ?? (await loadConfig());
   const store = options.store ?? openDefaultStore();
   const now = options.now ?? (() => new Date());
   let pool: Promise<SandboxPool> | null = options.pool ? Promise.resolve(options.pool) : null;
@@ -109,11 +109,14 @@ export async function buildRft(options: RftBuildOptions): Promise<RftBuild> {
     embedder = "vectors" in options.embeddings ? options.embeddings : await createEmbedder(options.embeddings);
 
     // 1. Generate.
-    const experiment = options.experiment ?? (await loadExperiment(profile.generation.experiment));
-    const genProfile = profileOf(experiment, profile.generation.profile);
+    const experiment = options.experiment ?? (await loadExperiment(profile.generation.experiment, undefined, config));
+    const profiled = profileOf(experiment, profile.generation.profile);
+    // The profile's training split replaces the generation profile's problems (a config profile's `rft.training`).
+    const genProfile = profile.generation.dataset ? {...profiled, problems: {source: profile.generation.dataset}} : profiled;
+    const model = options.model ?? profile.generation.model;
     const runnable: Experiment =
-      genProfile.models === "configured" || options.model
-        ? {...experiment, profiles: {...experiment.profiles, [profile.generation.profile]: {...genProfile, models: [generatorModel(config, options.model)]}}}
+      genProfile.models === "configured" || model || genProfile !== profiled
+        ? {...experiment, profiles: {...experiment.profiles, [profile.generation.profile]: {...genProfile, models: genProfile.models === "configured" || model ? [generatorModel(config, model)] : genProfile.models}}}
         : experiment;
     const run = await runExperiment(runnable, {profile: profile.generation.profile, store, config, pool: options.pool, lanes: options.lanes, progress: options.progress, backendFor: options.backendFor});
     const problems = new Map(run.record.problemKeys.map((key) => [key, store.get<StoredProblem>("problem", key)!.problem]));
