@@ -39,7 +39,7 @@ const IDENTITY = `t.key AS trajectory_key,
 
 /**
  * One row per trajectory of the run: trajectory_key, model, strategy, problem_id, sample, problem, problem_key,
- * turns, public_passed, all_passed, final_verdict, prompt_tokens, completion_tokens, usage_missing,
+ * turns, public_passed, all_passed, final_verdict, prompt_tokens, completion_tokens, completion_tokens_shared, usage_missing,
  * reply_chars, null_baseline.
  */
 export function runTrajectoriesSql(run: RunSelection): string {
@@ -52,6 +52,7 @@ export function runTrajectoriesSql(run: RunSelection): string {
       json_extract_string(t.data, '$.final.hiddenVerdict') AS final_verdict,
       CAST(json_extract_string(t.data, '$.tokensIn') AS BIGINT) AS prompt_tokens,
       CAST(json_extract_string(t.data, '$.tokensOut') AS BIGINT) AS completion_tokens,
+      CAST(coalesce(json_extract_string(t.data, '$.tokensOutShared'), '0') AS DOUBLE) AS completion_tokens_shared,
       CAST(coalesce(json_extract_string(t.data, '$.usageMissing'), '0') AS INTEGER) AS usage_missing,
       CAST(list_sum(CAST(json_extract(t.data, '$.turns[*].totalChars') AS BIGINT[])) AS BIGINT) AS reply_chars,
       CAST(json_extract_string(t.data, '$.nullBaseline') AS BOOLEAN) AS null_baseline
@@ -73,6 +74,7 @@ export function runTurnsSql(run: RunSelection): string {
       json_extract_string(u.turn, '$.feedback.text') AS feedback_text,
       CAST(json_extract_string(u.turn, '$.tokensIn') AS BIGINT) AS prompt_tokens,
       CAST(json_extract_string(u.turn, '$.tokensOut') AS BIGINT) AS completion_tokens,
+      CAST(coalesce(json_extract_string(u.turn, '$.tokensOutShared'), '0') AS DOUBLE) AS completion_tokens_shared,
       CAST(json_extract_string(u.turn, '$.totalChars') AS BIGINT) AS reply_chars,
       CAST(json_extract_string(u.turn, '$.nonCodeChars') AS BIGINT) AS non_code_chars
     FROM (${runTrajectoryDataSql(run)}) t, LATERAL (SELECT unnest(CAST(json_extract(t.data, '$.turns[*]') AS JSON[])) AS turn) u`;
@@ -103,6 +105,7 @@ export function runExecutionsSql(run: RunSelection): string {
 export function runTotalsSql(run: RunSelection): string {
   return `SELECT model, strategy, count(*)::DOUBLE AS trajectories, count(*) FILTER (WHERE all_passed)::DOUBLE AS solved,
       sum(prompt_tokens)::DOUBLE AS prompt_tokens, sum(completion_tokens)::DOUBLE AS completion_tokens,
+      round(sum(completion_tokens_shared))::DOUBLE AS completion_tokens_shared,
       sum(usage_missing)::DOUBLE AS calls_without_usage, sum(reply_chars)::DOUBLE AS reply_chars
     FROM (${runTrajectoriesSql(run)}) GROUP BY model, strategy ORDER BY model, strategy`;
 }

@@ -9,8 +9,12 @@ export interface TokenTotal {
   strategy: string;
   trajectories: number;
   solved: number;
+  /** Each sample's prompt as reported (an n-sample request is billed for its prompt once). */
   promptTokens: number;
+  /** Counted completion tokens plus `completionTokensShared`. */
   completionTokens: number;
+  /** The part of completionTokens that is an even share of an n-sample request's total, not a per-sample count. */
+  completionTokensShared: number;
   /** Model calls whose server sent no `usage`: their tokens are not in the totals. */
   callsWithoutUsage: number;
   /** Characters of the model's replies: the labelled fallback (÷ 4) when no usage was reported. */
@@ -28,7 +32,8 @@ export async function runTokenTotals(storeDir: string, run: RunSelection): Promi
       trajectories: Number(r.trajectories),
       solved: Number(r.solved),
       promptTokens: Number(r.prompt_tokens),
-      completionTokens: Number(r.completion_tokens),
+      completionTokens: Number(r.completion_tokens) + Number(r.completion_tokens_shared),
+      completionTokensShared: Number(r.completion_tokens_shared),
       callsWithoutUsage: Number(r.calls_without_usage),
       replyChars: Number(r.reply_chars)
     }));

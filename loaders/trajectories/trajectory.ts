@@ -39,6 +39,8 @@ export interface TurnRecord {
   feedback?: {kind: FeedbackKind; text: string; fallback?: string};
   tokensIn: number;
   tokensOut: number;
+  /** Completion tokens of n-sample requests, split evenly over their samples (servers report one total). */
+  tokensOutShared?: number;
   /** Model calls whose server reported no token usage (their tokens count 0 above). */
   usageMissing?: number;
   /** Characters of the replies outside fenced code, and in total (non-code fraction = ratio). */
@@ -61,6 +63,7 @@ export interface TrajectoryRecord {
   final: {turn: number; publicPassed: boolean; hiddenExecutionKey: string | null; hiddenVerdict: string | null; hiddenFailedTest: number | null; allPassed: boolean};
   tokensIn: number;
   tokensOut: number;
+  tokensOutShared?: number;
   usageMissing?: number;
 }
 
@@ -149,14 +152,19 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
     let tokensIn = 0;
     let tokensOut = 0;
     let usageMissing = 0;
+    let tokensOutShared = 0;
     for (let call = 0; call < userMessages.length; call++) {
       const messages = messagesForCall({userMessages}, replies, history);
       const {key, record} = await effects.completions.one(spec.backend, {messages, sampling: spec.sampling, sampleIndex: spec.index, problem: context});
       requestKeys.push(key);
       replies.push(record.completion.text);
       tokensIn += record.completion.tokensIn ?? 0;
-      tokensOut += record.completion.tokensOut ?? 0;
-      if (record.completion.tokensIn === null && record.completion.tokensOut === null) usageMissing++;
+      const {tokensIn: calledIn, tokensOut: calledOut, meta} = record.completion;
+      tokensOut += calledOut ?? 0;
+      // An n-sample request reports one completion total: this sample's even share (not a count; see openai.ts).
+      const shared = calledOut === null && typeof meta?.tokensOutOfRequest === "number" && typeof meta.choicesInRequest === "number" ? meta.tokensOutOfRequest / meta.choicesInRequest : null;
+      if (shared !== null) tokensOutShared += shared;
+      if (calledIn === null && calledOut === null && shared === null) usageMissing++;
     }
     history = [...history, ...userMessages.flatMap((m, i) => [m, {role: "assistant" as const, content: replies[i]}])];
     const finalReply = replies[replies.length - 1];
@@ -183,7 +191,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
       publicResult = judged.result;
       publicPart = {executionKey: judged.key, verdict: judged.result.verdict, passed: judged.result.verdict === "accepted", failedTest: judged.result.failedTest, testsRun: judged.result.testsRun};
     }
-    const record: TurnRecord = {turn, requestKeys, promptIds, extraction: extraction.method, code: extraction.code, public: publicPart, tokensIn, tokensOut, usageMissing, nonCodeChars, totalChars};
+    const record: TurnRecord = {turn, requestKeys, promptIds, extraction: extraction.method, code: extraction.code, public: publicPart, tokensIn, tokensOut, tokensOutShared, usageMissing, nonCodeChars, totalChars};
     turns.push(record);
     if (publicPart.passed || turn === maxTurns) break;
     const kind = (strategy as {feedback: FeedbackKind}).feedback;
@@ -229,6 +237,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
     final,
     tokensIn: turns.reduce((n, t) => n + t.tokensIn, 0),
     tokensOut: turns.reduce((n, t) => n + t.tokensOut, 0),
+    tokensOutShared: turns.reduce((n, t) => n + (t.tokensOutShared ?? 0), 0),
     usageMissing: turns.reduce((n, t) => n + (t.usageMissing ?? 0), 0)
   };
 }
