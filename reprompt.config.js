@@ -51,4 +51,27 @@ export default {
 
   // Statement embeddings for RFT decontamination (see README, "Build RFT data"):
   // embeddings: {kind: "openai", baseURL: "http://127.0.0.1:8001/v1", model: "all-MiniLM-L6-v2"},
+
+  // Your own study (README, "Your own study"). A model may carry a price for the dry run's cost estimate:
+  // {name: "gpt-4o", …, price: {inputPerMTok: 2.5, outputPerMTok: 10}},
+  //
+  // Prompts of your own join the catalog (`npx reprompt prompts` marks them [user]); they never change the
+  // study's grids. family: "reasoning" (sent after the problem, before the code request), "instruction"
+  // (appended to the code request) or "feedback" (the re-prompt after execution feedback).
+  // prompts: [{id: "my-plan", family: "reasoning", title: "Plan in three bullets",
+  //            text: "Plan the solution as three bullet points. Do not write any code yet."}],
+  //
+  // Profiles overlay an experiment's built-in `paper` (or `demo`, with extends: "demo") profile, for every
+  // experiment: `npx reprompt run EXP --profile mine`, `npx reprompt figure EXP --profile mine`,
+  // `REPROMPT_PROFILE=mine npm run build`. Only the fields you give change.
+  // profiles: {
+  //   mine: {models: ["gpt-4o"], dataset: "mine", samples: 10, k: [1, 10], problems: {limit: 20},
+  //          strategies: {"multi-vs-single": ["single/none+none", "multi/binary/3/none+none"]}},
+  //   // `npx reprompt rft build --profile mine-rft`: generate on `training` with the model marked role "base"
+  //   mine-rft: {samples: 20, rft: {training: "codecontests-train", evaluation: "taco-test"}}
+  // },
+  //
+  // Experiments without TypeScript, shown on the "Your experiments" page (strategy ids as the site shows them):
+  // experiments: [{name: "my-cot", title: "My plan prompt vs none", description: "Does planning first help?",
+  //                kind: "single", strategies: ["single/none+none", "single/my-plan+none"], baseline: "single/none+none"}],
 };
