@@ -64,9 +64,11 @@ describe("your own study through the CLI (only reprompt.config.js edited)", () =
       `export default {
   datasets: [{kind: "jsonl", name: "mine", path: ${JSON.stringify(join(dir, "problems.jsonl"))}}],
   models: [{name: "my-model", label: "My fake coder", backend: "openai", baseURL: ${JSON.stringify(fake.baseURL)}, model: "fake-coder",
-            supportsN: true, price: {inputPerMTok: 1, outputPerMTok: 2}}],
+            supportsN: true, price: {inputPerMTok: 1, outputPerMTok: 2}},
+           {name: "my-other", label: "My other coder", backend: "openai", baseURL: ${JSON.stringify(fake.baseURL)}, model: "fake-other", supportsN: true}],
   prompts: [{id: "my-plan", family: "reasoning", title: "Plan in three bullets", text: ${JSON.stringify(PLAN_TEXT)}}],
-  profiles: {mine: {models: ["my-model"], dataset: "mine", samples: ${SAMPLES}, k: [1, ${SAMPLES}]}},
+  profiles: {mine: {models: ["my-model"], dataset: "mine", samples: ${SAMPLES}, k: [1, ${SAMPLES}]},
+             pair: {models: ["my-model", "my-other"], dataset: "mine", samples: ${SAMPLES}, k: [1, ${SAMPLES}]}},
   experiments: [{name: "my-cot", title: "My plan prompt vs none", description: "Does planning first help my model?", kind: "single",
                  strategies: ${JSON.stringify(STRATEGIES)}, baseline: "single/none+none"}]
 };
@@ -170,7 +172,15 @@ describe("your own study through the CLI (only reprompt.config.js edited)", () =
     expect(metrics.rows).toBe(STRATEGIES.length * 2); // pass@1 and pass@3 per strategy
   });
 
-  it("build: the Your experiments page shows the user's model and prompt", {timeout: 300_000}, async () => {
+  it("two models in one profile: an unpriced one makes the cost unknown; both are estimated", async () => {
+    const dry = JSON.parse((await cli(["run", "my-cot", "--profile", "pair", "--dry-run", "--json"])).stdout);
+    expect(dry).toMatchObject({models: ["my-model", "my-other"], already_stored: problems.length * SAMPLES * STRATEGIES.length, estimated_cost: null});
+    const pair = JSON.parse((await cli(["run", "my-cot", "--profile", "pair", "--json"])).stdout) as typeof record;
+    expect(pair.counts).toMatchObject({created: problems.length * SAMPLES * STRATEGIES.length, reused: problems.length * SAMPLES * STRATEGIES.length});
+    expect(new Set(pair.tokens.map((t) => t.model))).toEqual(new Set(["my-model", "my-other"]));
+  });
+
+  it("build: the Your experiments page shows the user's models side by side and the user's prompt", {timeout: 300_000}, async () => {
     // Only this page is built (a full build runs every study experiment under the profile): a site root with the
     // page, its components and its loader linked from src/, and Framework's npm cache seeded offline as in npm run build.
     const root = join(dir, "site");
@@ -186,12 +196,13 @@ describe("your own study through the CLI (only reprompt.config.js edited)", () =
     );
     execFileSync(process.execPath, [join(repoRoot, "scripts/seed-npm-cache.mjs"), root], {cwd: repoRoot, stdio: "pipe"});
     const before = fake.chatRequests().length;
-    execFileSync(join(repoRoot, "node_modules/.bin/observable"), ["build", "--config", join(dir, "site.config.js")], {cwd: repoRoot, stdio: "pipe", env: {...env(), REPROMPT_PROFILE: "mine"}});
+    execFileSync(join(repoRoot, "node_modules/.bin/observable"), ["build", "--config", join(dir, "site.config.js")], {cwd: repoRoot, stdio: "pipe", env: {...env(), REPROMPT_PROFILE: "pair"}});
     expect(fake.chatRequests()).toHaveLength(before);
     expect(existsSync(join(dist, "your-experiments.html"))).toBe(true);
     const dataFile = readdirSync(join(dist, "_file/data")).find((f) => f.startsWith("your-experiments."));
     const data = readFileSync(join(dist, "_file/data", dataFile!), "utf8");
     expect(data).toContain("My fake coder");
+    expect(data).toContain("My other coder");
     expect(data).toContain(PLAN_TEXT);
     if (!existsSync(CHROMIUM)) return; // the data check above stands; the rendering needs a browser
     const {server, url} = await serveDirectory(dist);
@@ -206,6 +217,10 @@ describe("your own study through the CLI (only reprompt.config.js edited)", () =
       const text = await page.locator("main").innerText();
       expect(text).toContain("My fake coder");
       expect(text).toContain("Plan in three bullets");
+      // One panel per model, side by side: both labels are facet headings of the same chart, on one row.
+      const chart = page.locator("main .card svg").first();
+      const facets = await chart.locator("[aria-label='fx-axis tick label'] text").allTextContents();
+      expect(facets).toEqual(expect.arrayContaining(["My fake coder", "My other coder"]));
       expect(text).toContain(PLAN_TEXT);
       expect(await page.locator("main svg [aria-label=dot] circle").count()).toBeGreaterThan(0);
       expect(errors).toEqual([]);
