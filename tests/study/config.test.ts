@@ -4,7 +4,8 @@ import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {ConfigError, parseConfig, type RepromptConfig} from "../../loaders/config/index.ts";
 import {SandboxPool} from "../../loaders/execution/index.ts";
-import {catalogWith, REASONING_IDS, STUDY_INSTRUCTION_GRID} from "../../loaders/prompts/index.ts";
+import {catalogWith, feedbackTurnMessage, REASONING_IDS, STUDY_INSTRUCTION_GRID} from "../../loaders/prompts/index.ts";
+import {trajectoryKeyMaterial} from "../../loaders/trajectories/trajectory.ts";
 import {lexicalEmbedder} from "../../loaders/rft/embeddings.ts";
 import {buildRft} from "../../loaders/rft/pipeline.ts";
 import {rftProfileFor} from "../../loaders/rft/profiles.ts";
@@ -105,6 +106,31 @@ describe("config study: profiles overlay every experiment, user prompts stay out
     const e = await loadExperiment("multi-vs-single", undefined, config);
     const bad = {...e, profiles: {...e.profiles, demo: {...e.profiles.demo!, strategies: [{kind: "single" as const, reasoning: "no-such-prompt", instruction: "none"}]}}};
     await expect(resolveProfile(bad, "demo", config)).rejects.toThrow(/field `strategies\[0\]` \(single\/no-such-prompt\+none\): no reasoning prompt "no-such-prompt"/);
+  });
+});
+
+describe("user prompts in trajectories", () => {
+  const retry = {id: "my-retry", family: "feedback" as const, title: "Retry", text: "Look at the failing test, then give the whole program again."};
+  const catalog = catalogWith([USER_PROMPT, retry]);
+
+  it("a feedback prompt of the config is the re-prompt of a multi-turn strategy", () => {
+    const s = parseStrategyId("multi/binary/2/none+none/my-retry", catalog);
+    expect(s).toEqual({kind: "multi", feedback: "binary", maxTurns: 2, reasoning: null, instruction: "none", reprompt: "my-retry"});
+    const message = feedbackTurnMessage("binary", "Failed.", {retryPromptId: "my-retry", catalog});
+    expect(message.content.endsWith(retry.text)).toBe(true);
+    expect(() => parseStrategyId("multi/binary/2/none+none/my-plan", catalog)).toThrow(/no feedback prompt "my-plan"/);
+  });
+
+  it("rewording a user prompt changes the trajectory key; study strategies keep theirs", () => {
+    const spec = (strategy: ReturnType<typeof parseStrategyId>, cat: typeof catalog) =>
+      ({problemKey: "p", strategy, index: 0, backend: {identity: "b"}, sampling: {}, limits: {}, mode: "codecontests", catalog: cat}) as unknown as Parameters<typeof trajectoryKeyMaterial>[0];
+    const reworded = catalogWith([{...USER_PROMPT, text: USER_PROMPT.text + " Be brief."}, retry]);
+    const mine = parseStrategyId("single/my-plan+none", catalog);
+    expect(JSON.stringify(trajectoryKeyMaterial(spec(mine, catalog)))).not.toBe(JSON.stringify(trajectoryKeyMaterial(spec(mine, reworded))));
+    const study = parseStrategyId("single/self-reflection+none", catalog);
+    const material = trajectoryKeyMaterial(spec(study, catalog)) as Record<string, unknown>;
+    expect(material).not.toHaveProperty("userPrompts");
+    expect(JSON.stringify(material)).toBe(JSON.stringify(trajectoryKeyMaterial(spec(study, reworded))));
   });
 });
 
