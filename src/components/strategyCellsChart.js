@@ -1,7 +1,7 @@
 // pass@k / pass n@k per strategy with 95% intervals, one panel per model side by side (or each strategy minus the baseline).
 import * as Plot from "npm:@observablehq/plot";
 
-export function strategyCellsChart(cells, {width, difference = false} = {}) {
+export function strategyCellsChart(cells, {width, difference = false, baseline = "the baseline"} = {}) {
   const rows = difference
     ? cells.filter((c) => c.difference).map((c) => ({...c, mean: c.difference.mean, lo: c.difference.lo, hi: c.difference.hi}))
     : cells;
@@ -12,7 +12,7 @@ export function strategyCellsChart(cells, {width, difference = false} = {}) {
     width,
     height: 40 + strategies.length * 22 * budgets.length + 30,
     marginLeft: Math.min(longest * 6.2 + 12, (width ?? 640) * 0.45),
-    x: {label: difference ? `minus the baseline (points)` : "estimate", percent: true, grid: true},
+    x: {label: difference ? `minus ${baseline} (points)` : "estimate", percent: true, grid: true},
     y: {label: null, domain: strategies},
     fx: {label: null},
     fy: {label: null, domain: budgets},
