@@ -152,9 +152,11 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       faults: faults(),
       tokens: []
     };
-    // Summed in DuckDB over the store (reused trajectories included) rather than held in memory.
-    record.tokens = await runTokenTotals(store.dir, record);
     const runKey = store.key("run", {experiment: experiment.name, profile: options.profile, engine: record.engine, plan: {problemKeys, models: record.models.map((m) => m.identity), strategies: record.strategies, samples: record.samples, seed: record.seed, judge: record.judge}});
+    // Summed in DuckDB over the store (reused trajectories included) rather than held in memory; a plan with
+    // nothing new has the totals of its stored record (figure loaders resume runs often, a scan is not free).
+    const previous = missing.length === 0 ? store.get<RunRecord>("run", runKey) : undefined;
+    record.tokens = previous?.tokens ?? (await runTokenTotals(store.dir, record));
     store.putWithKeys("run", [{key: runKey, data: record}]);
     // The latest run of each experiment/profile is what its figure shows.
     store.putWithKeys("run_latest", [{key: store.key("run_latest", {experiment: experiment.name, profile: options.profile, at: record.finishedAt}), data: {experiment: experiment.name, profile: options.profile, runKey, at: record.finishedAt}}]);
