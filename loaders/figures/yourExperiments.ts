@@ -3,7 +3,7 @@ import {configCatalog, loadConfig, type RepromptConfig} from "../config/index.ts
 import type {CellEstimate} from "../metrics/index.ts";
 import {getPrompt, type PromptEntry} from "../prompts/index.ts";
 import {openDefaultStore} from "../store/index.ts";
-import {allExperimentNames, loadExperiment, YOUR_EXPERIMENTS, type Experiment} from "../trajectories/experiment.ts";
+import {allExperimentNames, EXPERIMENTS_DIR, loadExperiment, YOUR_EXPERIMENTS, type Experiment} from "../trajectories/experiment.ts";
 import {runExperiment} from "../trajectories/run.ts";
 import {runEstimates, type TokenTotal} from "../trajectories/runTotals.ts";
 import {parseStrategyId} from "../trajectories/strategy.ts";
@@ -29,10 +29,10 @@ function promptsOf(id: string, catalog: readonly PromptEntry[]): Array<{id: stri
 }
 
 /** The experiments this page shows: those whose figure is "your-experiments" and that have the profile. */
-export async function yourExperiments(config: RepromptConfig): Promise<Experiment[]> {
+export async function yourExperiments(config: RepromptConfig, dir = EXPERIMENTS_DIR): Promise<Experiment[]> {
   const out: Experiment[] = [];
-  for (const name of allExperimentNames(config)) {
-    const e = await loadExperiment(name, undefined, config);
+  for (const name of allExperimentNames(config, dir)) {
+    const e = await loadExperiment(name, dir, config);
     if (e.figure === YOUR_EXPERIMENTS) out.push(e);
   }
   return out;

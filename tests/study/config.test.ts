@@ -1,6 +1,8 @@
 // A study in reprompt.config.js: unknown names fail naming the field, profiles overlay every experiment, user prompts
 // stay out of the study grids, strategy ids round-trip, and an RFT build runs under a config profile.
+import {writeFileSync} from "node:fs";
 import {join} from "node:path";
+import {yourExperiments} from "../../loaders/figures/yourExperiments.ts";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {ConfigError, parseConfig, type RepromptConfig} from "../../loaders/config/index.ts";
 import {SandboxPool} from "../../loaders/execution/index.ts";
@@ -106,6 +108,20 @@ describe("config study: profiles overlay every experiment, user prompts stay out
     const e = await loadExperiment("multi-vs-single", undefined, config);
     const bad = {...e, profiles: {...e.profiles, demo: {...e.profiles.demo!, strategies: [{kind: "single" as const, reasoning: "no-such-prompt", instruction: "none"}]}}};
     await expect(resolveProfile(bad, "demo", config)).rejects.toThrow(/field `strategies\[0\]` \(single\/no-such-prompt\+none\): no reasoning prompt "no-such-prompt"/);
+  });
+});
+
+describe("Your experiments lists every experiment without a page of its own", () => {
+  it("config experiments and experiments/*.ts files without a figure, not those with one", async () => {
+    const dir = tempDir("reprompt-own-experiments-");
+    const define = JSON.stringify(join(import.meta.dirname, "../../loaders/trajectories/experiment.ts"));
+    const profile = `{demo: {problems: {source: "demo"}, models: ["human"], strategies: [{kind: "single"}, {kind: "single", reasoning: "my-plan"}], samples: 2, k: [1]}}`;
+    writeFileSync(join(dir, "my-file.ts"), `import {defineExperiment} from ${define};\nexport default defineExperiment({name: "my-file", title: "Mine, in a file", profiles: ${profile}});\n`);
+    writeFileSync(join(dir, "with-page.ts"), `import {defineExperiment} from ${define};\nexport default defineExperiment({name: "with-page", title: "Has a page", figure: "multi-vs-single", profiles: ${profile}});\n`);
+    const config = parse({experiments: [{name: "my-cot", title: "Mine", kind: "single", strategies: ["single/none+none", "single/my-plan+none"]}]});
+    const shown = await yourExperiments(config, dir);
+    expect(shown.map((e) => [e.name, e.source])).toEqual([["my-file", "file"], ["my-cot", "config"]]);
+    expect(shown.every((e) => e.figure === YOUR_EXPERIMENTS)).toBe(true);
   });
 });
 
