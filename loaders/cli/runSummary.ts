@@ -27,7 +27,7 @@ export function summaryTable(record: RunRecord, cells: readonly CellEstimate[]):
   const faults = Object.entries(record.faults).filter(([, n]) => n > 0).map(([k, n]) => `${k}×${n}`);
   lines.push(
     `  ${record.trajectories} trajectories (${record.counts.created} new, ${record.counts.reused} from the store); ` +
-      `${record.counts.completionsRequested} completions requested, ${record.counts.completionsReused} reused; faults: ${faults.length ? faults.join(" ") : "none"}`
+      `${record.counts.requestsSent ?? 0} requests sent, ${record.counts.completionsRequested} completions requested, ${record.counts.completionsReused} reused; faults: ${faults.length ? faults.join(" ") : "none"}`
   );
   if (record.tokens.some((t) => t.callsWithoutUsage > 0)) lines.push("  n/a: the server reported no token usage for those calls");
   return lines.join("\n") + "\n";

@@ -59,7 +59,8 @@ export interface RunRecord {
   sandbox: string;
   startedAt: string;
   finishedAt: string;
-  counts: {created: number; reused: number; completionsRequested: number; completionsReused: number};
+  /** `requestsSent`: backend requests (HTTP attempts for openai, retries included) made by this process. */
+  counts: {created: number; reused: number; completionsRequested: number; completionsReused: number; requestsSent: number};
   faults: Record<string, number>;
   /** Token usage the servers reported, per model and strategy, over all of the run's trajectories. */
   tokens: TokenTotal[];
@@ -148,7 +149,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       sandbox: pool ? pool.describe().split("\n")[0] : "(nothing to run: every trajectory was in the store)",
       startedAt,
       finishedAt: now().toISOString(),
-      counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused},
+      counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused, requestsSent: backends.reduce((n, b) => n + b.stats().requests, 0)},
       faults: faults(),
       tokens: []
     };

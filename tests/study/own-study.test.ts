@@ -106,7 +106,7 @@ describe("your own study through the CLI (only reprompt.config.js edited)", () =
     expect(estimate.estimated_cost).toBeCloseTo((p * 1 + c * 2) / 1e6, 4);
   });
 
-  let record: {counts: {created: number; reused: number; completionsRequested: number}; tokens: Array<{model: string; strategy: string; promptTokens: number; completionTokens: number; completionTokensShared: number; trajectories: number}>};
+  let record: {counts: {created: number; reused: number; completionsRequested: number; requestsSent: number}; tokens: Array<{model: string; strategy: string; promptTokens: number; completionTokens: number; completionTokensShared: number; trajectories: number}>};
   it("run: prints the estimate first, stores the server's usage, ends with a summary table", async () => {
     const {stdout, stderr} = await cli(["run", "my-cot", "--profile", "mine", "--json"]);
     record = JSON.parse(stdout);
@@ -125,13 +125,17 @@ describe("your own study through the CLI (only reprompt.config.js edited)", () =
     expect(record.tokens.some((t) => t.completionTokensShared > 0)).toBe(true);
     expect(Math.abs(record.tokens.reduce((n, t) => n + t.completionTokens, 0) - billedOut)).toBeLessThanOrEqual(record.tokens.length);
     expect(record.counts.completionsRequested).toBe(estimate.completions);
+    // Every prompt was answered in full, so the dry run's upper bound on requests is met exactly.
+    expect(record.counts.requestsSent).toBe(chat.length);
+    expect(chat.length).toBe(estimate.requests);
+    expect(stderr).toMatch(new RegExp(`${chat.length} requests sent`));
   });
 
   it("re-run: no new request", async () => {
     const before = fake.chatRequests().length;
     const again = JSON.parse((await cli(["run", "my-cot", "--profile", "mine", "--json"])).stdout) as typeof record;
     expect(fake.chatRequests()).toHaveLength(before);
-    expect(again.counts).toMatchObject({created: 0, reused: 12, completionsRequested: 0});
+    expect(again.counts).toMatchObject({created: 0, reused: 12, completionsRequested: 0, requestsSent: 0});
     const dry = JSON.parse((await cli(["run", "my-cot", "--profile", "mine", "--dry-run", "--json"])).stdout);
     expect(dry).toMatchObject({already_stored: 12, requests: 0, completions: 0, estimated_cost: 0});
   });

@@ -95,7 +95,7 @@ describe("resuming an experiment", () => {
     const trajectoriesBefore = store.count("trajectory");
     const again = await runExperiment(experiment({models: ["m"], strategies: [single, multiBinary], samples: 4, seed: 7}), {profile: "p", store, pool, config, backendFor, progress: silentProgress});
     expect(scripted.calls()).toBe(before);
-    expect(again.record.counts).toEqual({created: 0, reused: 16, completionsRequested: 0, completionsReused: 0});
+    expect(again.record.counts).toEqual({created: 0, reused: 16, completionsRequested: 0, completionsReused: 0, requestsSent: 0});
     expect(again.trajectoryKeys).toEqual(first.trajectoryKeys);
     expect(again.runKey).toBe(first.runKey);
     expect(store.count("trajectory")).toBe(trajectoriesBefore);
