@@ -89,6 +89,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     backends = prepared.backends;
     const {units, missing, problemKeys} = prepared;
     options.onPlan?.(prepared);
+    // A backend may outlive one run (tests, RFT's two runs): count this run's requests only.
+    const requestsBefore = backends.reduce((n, b) => n + b.stats().requests, 0);
     const completions = new CompletionService(store, now);
     const progress = options.progress ?? createProgress();
     const faults = () => {
@@ -149,7 +151,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       sandbox: pool ? pool.describe().split("\n")[0] : "(nothing to run: every trajectory was in the store)",
       startedAt,
       finishedAt: now().toISOString(),
-      counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused, requestsSent: backends.reduce((n, b) => n + b.stats().requests, 0)},
+      counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused, requestsSent: backends.reduce((n, b) => n + b.stats().requests, 0) - requestsBefore},
       faults: faults(),
       tokens: []
     };
