@@ -22,6 +22,7 @@ const USER_ERRORS = new Set([
   "ProblemFileError",
   "ConfigError",
   "ExperimentError",
+  "StrategySpecError",
   "DatasetReadError",
   "FeedbackError",
   "EstimateInputError",

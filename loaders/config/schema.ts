@@ -1,5 +1,6 @@
 // The shape of reprompt.config.js, validated before anything runs.
 import {z} from "zod";
+import {strictDeep} from "./strict.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, '-', '_' or '.'");
 
@@ -109,11 +110,12 @@ export const embeddingsSchema = z.discriminatedUnion("kind", [
   z.object({kind: z.literal("lexical"), ...embeddingCommon})
 ]);
 
-export const configSchema = z.object({
+/** Strict at every depth (see strict.ts): a misspelt key anywhere is an error, never silently dropped. */
+export const configSchema = strictDeep(z.object({
   datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}]),
   models: z.array(modelSchema).default([]),
   embeddings: embeddingsSchema.optional()
-});
+}));
 
 export type RepromptConfigInput = z.input<typeof configSchema>;
 export type RepromptConfig = z.output<typeof configSchema>;

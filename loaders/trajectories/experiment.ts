@@ -1,12 +1,12 @@
 // Experiment definitions: what to run (problems × models × strategies × samples), validated before any request.
-import {fieldPath} from "../config/fieldPath.ts";
+import {parseStrict, strictDeep} from "../config/strict.ts";
 import {readdirSync} from "node:fs";
 import {join} from "node:path";
 import {pathToFileURL} from "node:url";
 import {tsImport} from "tsx/esm/api";
 import {z} from "zod";
 import {projectRoot} from "../store/index.ts";
-import {parseStrategy, strategySchema, type Strategy} from "./strategy.ts";
+import {strategySchema, type Strategy} from "./strategy.ts";
 
 const profileSchema = z.object({
   /** A dataset name from reprompt.config.js (`demo` is always available). */
@@ -30,14 +30,15 @@ const profileSchema = z.object({
   nk: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).optional()
 });
 
-export const experimentSchema = z.object({
+/** Strict at every depth: a misspelt key in a definition is an error naming it (see config/strict.ts). */
+export const experimentSchema = strictDeep(z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-'"),
   title: z.string().min(1),
   /** Which figure (page) this experiment feeds. */
   figure: z.string().min(1),
   description: z.string().default(""),
   profiles: z.record(z.string(), profileSchema).refine((p) => Object.keys(p).length > 0, "at least one profile")
-});
+}));
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
@@ -56,16 +57,16 @@ export class ExperimentError extends Error {
 
 /** Validates a definition; errors name the experiment and the field. */
 export function parseExperiment(input: unknown, where: string): Experiment {
-  const parsed = experimentSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ExperimentError(`${where}: field \`${fieldPath(issue.path) || "(root)"}\`: ${issue.message}`);
+  const parsed = parseStrict(experimentSchema, input);
+  if (!parsed.data) {
+    const {problems} = parsed;
+    throw new ExperimentError(problems.length === 1 ? `${where}: ${problems[0]}` : `${where}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
   const profiles: Record<string, Profile> = {};
   for (const [name, profile] of Object.entries(parsed.data.profiles)) {
-    profiles[name] = {...profile, strategies: profile.strategies.map(parseStrategy)};
+    profiles[name] = {...profile, strategies: profile.strategies as Strategy[]};
     for (const [n, k] of profile.nk ?? []) {
-      if (n > k) throw new ExperimentError(`${where}: field \`profiles.${name}.nk\`: ${n}@${k} submits more programs than it samples`);
+      if (n > k) throw new ExperimentError(`${where}: profiles.${name}.nk: ${n}@${k} submits more programs than it samples`);
     }
   }
   return {...parsed.data, profiles};
@@ -94,7 +95,7 @@ export async function loadExperiment(name: string, dir = EXPERIMENTS_DIR): Promi
   const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {default?: {default?: unknown} | unknown};
   const definition = (module.default as {default?: unknown} | undefined)?.default ?? module.default;
   const experiment = parseExperiment(definition, file);
-  if (experiment.name !== name) throw new ExperimentError(`${file}: field \`name\`: "${experiment.name}" must match the file name "${name}"`);
+  if (experiment.name !== name) throw new ExperimentError(`${file}: name: "${experiment.name}" must match the file name "${name}"`);
   return experiment;
 }
 

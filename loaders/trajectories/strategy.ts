@@ -1,8 +1,9 @@
 // Strategies: how one trajectory is generated (single-turn CoT combination, multi-turn with feedback, CoT-retry).
 import {z} from "zod";
+import {parseStrict, strictDeep} from "../config/strict.ts";
 import {FEEDBACK_KINDS, INSTRUCTION_IDS, REASONING_IDS, type FeedbackKind, type InstructionId, type ReasoningId} from "../prompts/index.ts";
 
-export const strategySchema = z.discriminatedUnion("kind", [
+export const strategySchema = strictDeep(z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("single"),
     reasoning: z.enum(REASONING_IDS as unknown as [string, ...string[]]).nullable().default(null),
@@ -20,7 +21,7 @@ export const strategySchema = z.discriminatedUnion("kind", [
     feedback: z.enum(FEEDBACK_KINDS as unknown as [string, ...string[]]).default("binary"),
     maxTurns: z.number().int().min(1).max(3).default(3)
   })
-]);
+]));
 
 export type StrategyInput = z.input<typeof strategySchema>;
 
@@ -29,8 +30,15 @@ export type Strategy =
   | {kind: "multi"; feedback: FeedbackKind; maxTurns: number; reasoning: ReasoningId | null; instruction: InstructionId}
   | {kind: "cot-retry"; feedback: FeedbackKind; maxTurns: number};
 
-export function parseStrategy(input: unknown): Strategy {
-  return strategySchema.parse(input) as Strategy;
+export class StrategySpecError extends Error {
+  override name = "StrategySpecError";
+}
+
+/** Validates one strategy spec (from a definition or the command line); `where` names its source in errors. */
+export function parseStrategy(input: unknown, where = "strategy"): Strategy {
+  const parsed = parseStrict(strategySchema, input);
+  if (!parsed.data) throw new StrategySpecError(`${where}: ${parsed.problems.join("; ")}`);
+  return parsed.data as Strategy;
 }
 
 /** A short, stable, readable id: `single/none+none`, `multi/failed/3/none+none`, `cot-retry/binary/3`. */

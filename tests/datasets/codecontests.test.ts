@@ -177,6 +177,6 @@ describe("CodeContests Parquet reader", () => {
     expect(problems).toHaveLength(3);
     expect(reports).toHaveLength(1);
     expect(reports[0][1].skipped).toEqual({file_io: 1, no_tests: 1});
-    expect(() => parseConfig({datasets: [{kind: "codecontests", name: "cc", path: file}]}, "c.js")).toThrow(/c\.js: field `datasets\[0\]\.split`/);
+    expect(() => parseConfig({datasets: [{kind: "codecontests", name: "cc", path: file}]}, "c.js")).toThrow(/c\.js: datasets\[0\]\.split: /);
   });
 });
