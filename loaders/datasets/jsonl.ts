@@ -3,7 +3,7 @@ import {fieldPath} from "../config/fieldPath.ts";
 import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {normaliseDifficulty} from "./difficulty.ts";
-import type {Problem} from "./problem.ts";
+import {judgeDefect, type Problem} from "./problem.ts";
 
 const testCase = z.object({input: z.string(), output: z.string()});
 
@@ -45,8 +45,11 @@ const problemRow = z
 
 export type ProblemRow = z.input<typeof problemRow>;
 
-/** A problem file could not be read; the message names the file, line and field. */
+/** A problem file could not be read; the message names the file, line and field (of every bad line, up to a cap). */
 export class ProblemFileError extends Error {
+  /** Every bad line found (the first is this error's own line and field); `badLines` counts those past the cap too. */
+  others: ProblemFileError[] = [];
+  badLines = 1;
   constructor(
     readonly file: string,
     readonly line: number,
@@ -56,12 +59,38 @@ export class ProblemFileError extends Error {
     super(`${file}:${line}: ${field ? `field \`${field}\`: ` : ""}${problem}`);
     this.name = "ProblemFileError";
   }
+
+  /** One error for several bad lines: each on its own line of the message, then how many more were not shown. */
+  static several(errors: ProblemFileError[], badLines: number): ProblemFileError {
+    const first = errors[0]!;
+    if (badLines === 1) return first;
+    const combined = new ProblemFileError(first.file, first.line, first.field, "");
+    combined.others = errors.slice(1);
+    combined.badLines = badLines;
+    const more = badLines > errors.length ? `\n  … and ${badLines - errors.length} more bad lines` : "";
+    combined.message = `${first.file}: ${badLines} bad lines:\n${errors.map((e) => `  ${e.message}`).join("\n")}${more}`;
+    return combined;
+  }
 }
 
-/** Parses one JSONL text; `file` is only used in error messages. */
-export function parseProblemsJsonl(text: string, file: string): Problem[] {
+/** Bad lines listed in one error at most; the rest are counted. */
+export const MAX_REPORTED_BAD_LINES = 20;
+
+export interface ProblemFileOptions {
+  /** Refuse problems that cannot be judged (no hidden test), as `problems` and `judge` do. Default false. */
+  requireJudgeable?: boolean;
+}
+
+/** Parses one JSONL text; `file` is only used in error messages. Every bad line is reported (up to a cap). */
+export function parseProblemsJsonl(text: string, file: string, options: ProblemFileOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
+  const errors: ProblemFileError[] = [];
+  let badLines = 0;
+  const bad = (error: ProblemFileError) => {
+    badLines++;
+    if (errors.length < MAX_REPORTED_BAD_LINES) errors.push(error);
+  };
   const lines = text.split("\n");
   lines.forEach((raw, index) => {
     const lineNo = index + 1;
@@ -70,32 +99,39 @@ export function parseProblemsJsonl(text: string, file: string): Problem[] {
     try {
       json = JSON.parse(raw);
     } catch (error) {
-      throw new ProblemFileError(file, lineNo, null, `not valid JSON (${(error as Error).message})`);
+      return bad(new ProblemFileError(file, lineNo, null, `not valid JSON (${(error as Error).message})`));
     }
     const parsed = problemRow.safeParse(json);
     if (!parsed.success) {
       const [first, ...rest] = parsed.error.issues;
       const more = rest.slice(0, 4).map((i) => `; field \`${fieldPath(i.path)}\`: ${i.message}`).join("");
-      throw new ProblemFileError(file, lineNo, fieldPath(first.path) || null, first.message + more);
+      return bad(new ProblemFileError(file, lineNo, fieldPath(first.path) || null, first.message + more));
     }
     const row = parsed.data;
     const ref = `${row.dataset}/${row.id}`;
     const earlier = seen.get(ref);
-    if (earlier) throw new ProblemFileError(file, lineNo, "id", `duplicate id ${JSON.stringify(row.id)} (also on line ${earlier})`);
+    if (earlier) return bad(new ProblemFileError(file, lineNo, "id", `duplicate id ${JSON.stringify(row.id)} (also on line ${earlier})`));
     seen.set(ref, lineNo);
-    problems.push(fromRow(row));
+    const problem = fromRow(row);
+    if (options.requireJudgeable && judgeDefect(problem)) {
+      return bad(
+        new ProblemFileError(file, lineNo, "private_tests", `problem ${JSON.stringify(row.id)} has no hidden test (private_tests and generated_tests are empty): it cannot be judged, every program would pass`)
+      );
+    }
+    problems.push(problem);
   });
+  if (errors.length > 0) throw ProblemFileError.several(errors, badLines);
   return problems;
 }
 
-export function readProblemsJsonl(file: string): Problem[] {
+export function readProblemsJsonl(file: string, options: ProblemFileOptions = {}): Problem[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new ProblemFileError(file, 0, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
-  return parseProblemsJsonl(text, file);
+  return parseProblemsJsonl(text, file, options);
 }
 
 function fromRow(row: z.output<typeof problemRow>): Problem {

@@ -71,3 +71,17 @@ export function hiddenTests(problem: Problem): TestCase[] {
 export function problemRef(problem: Pick<Problem, "dataset" | "id">): string {
   return `${problem.dataset}/${problem.id}`;
 }
+
+/**
+ * Why a problem cannot be judged, or null. With no hidden test, every program would be "accepted" having run
+ * nothing, and every trajectory on it would count as solved: such a problem is refused by `problems`/`judge`
+ * and skipped (and counted) when a dataset is read.
+ */
+export function judgeDefect(problem: Pick<Problem, "tests">): "no_hidden_tests" | null {
+  return problem.tests.private.length + problem.tests.generated.length === 0 ? "no_hidden_tests" : null;
+}
+
+/** Multi-turn feedback and n@k's choice of submissions run the public tests: without any they have nothing to run. */
+export function hasPublicTests(problem: Pick<Problem, "tests">): boolean {
+  return problem.tests.public.length > 0;
+}

@@ -2,7 +2,7 @@
 import pLimit from "p-limit";
 import {createBackend, HUMAN_MODEL, type ModelBackend} from "../backends/index.ts";
 import {loadConfig, type ModelConfig, type RepromptConfig} from "../config/index.ts";
-import {DEMO_SOURCE, loadSource, storeProblems, type DatasetSource, type Problem} from "../datasets/index.ts";
+import {DEMO_SOURCE, hasPublicTests, loadSourceReport, storeProblems, type DatasetSource, type Problem} from "../datasets/index.ts";
 import {cachedJudge, limitsFor, SandboxPool, EXECUTION_ENGINE_VERSION} from "../execution/index.ts";
 import {buildAttemptMessages} from "../prompts/index.ts";
 import {openDefaultStore, type Store} from "../store/index.ts";
@@ -11,7 +11,7 @@ import {ExperimentError, profileOf, type Experiment, type Profile} from "./exper
 import {renderTurnFeedback} from "./feedback.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
 import {samplingFor} from "./sampling.ts";
-import {strategyId} from "./strategy.ts";
+import {maxTurnsOf, strategyId} from "./strategy.ts";
 import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, trajectoryKeyMaterial, type TrajectorySpec} from "./trajectory.ts";
 
 export interface RunOptions {
@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Builds a model's backend (tests pass fakes). */
   backendFor?: (model: ModelConfig) => Promise<ModelBackend>;
   now?: () => Date;
+  /** Told one line about problems left out (default: stderr). */
+  report?: (line: string) => void;
 }
 
 export interface RunModel {
@@ -56,6 +58,8 @@ export interface RunRecord {
   startedAt: string;
   finishedAt: string;
   counts: {created: number; reused: number; completionsRequested: number; completionsReused: number};
+  /** Problems of the dataset left out, by reason (`no_hidden_tests`, `no_public_tests`, the readers' own). */
+  skipped: Record<string, number>;
   faults: Record<string, number>;
 }
 
@@ -98,6 +102,19 @@ function selectProblems(problems: Problem[], profile: Profile, where: string): P
   return selected;
 }
 
+/**
+ * Multi-turn feedback and n@k's choice of submissions run the public tests. A profile that needs them (a
+ * strategy with more than one turn, or pass n@k budgets) leaves out problems without public tests and counts
+ * them, rather than turning them into single-turn problems or problems with no candidate.
+ */
+export function withPublicTestsIfNeeded(problems: Problem[], profile: Profile, skipped: Record<string, number>): Problem[] {
+  const needsPublic = profile.strategies.some((s) => maxTurnsOf(s) > 1) || (profile.nk?.length ?? 0) > 0;
+  if (!needsPublic) return problems;
+  const kept = problems.filter(hasPublicTests);
+  if (kept.length < problems.length) skipped.no_public_tests = (skipped.no_public_tests ?? 0) + problems.length - kept.length;
+  return kept;
+}
+
 export interface RunSummary {
   runKey: string;
   record: RunRecord;
@@ -112,7 +129,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const config = options.config ?? (await loadConfig());
   const source = resolveSource(profile, config, where);
   const modelConfigs = resolveModels(profile, config, where);
-  const problems = selectProblems(await loadSource(source), profile, where);
+  const load = await loadSourceReport(source);
+  const skipped = {...load.skipped};
+  const problems = selectProblems(withPublicTestsIfNeeded(load.problems, profile, skipped), profile, where);
+  if (Object.keys(skipped).length) {
+    (options.report ?? ((line: string) => process.stderr.write(line + "\n")))(
+      `dataset ${source.name}: ${Object.entries(skipped).map(([reason, n]) => `${n} skipped (${reason.replaceAll("_", " ")})`).join(", ")}`
+    );
+  }
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const store = options.store ?? openDefaultStore();
@@ -197,6 +221,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       startedAt,
       finishedAt: now().toISOString(),
       counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused},
+      skipped,
       faults: faults()
     };
     const runKey = store.key("run", {experiment: experiment.name, profile: options.profile, engine: record.engine, plan: {problemKeys, models: record.models.map((m) => m.identity), strategies: record.strategies, samples: record.samples, seed: record.seed, judge: record.judge}});
