@@ -1,4 +1,5 @@
 // Reads problem files in the JSONL schema of data/sample-problems.jsonl (documented in data/demo/README.md).
+import {BadLines, MAX_REPORTED_BAD_LINES} from "../config/badLines.ts";
 import {fieldPath} from "../config/fieldPath.ts";
 import {readFileSync} from "node:fs";
 import {z} from "zod";
@@ -61,20 +62,18 @@ export class ProblemFileError extends Error {
   }
 
   /** One error for several bad lines: each on its own line of the message, then how many more were not shown. */
-  static several(errors: ProblemFileError[], badLines: number): ProblemFileError {
+  static several(errors: ProblemFileError[], badLines: BadLines): ProblemFileError {
     const first = errors[0]!;
-    if (badLines === 1) return first;
+    if (badLines.count === 1) return first;
     const combined = new ProblemFileError(first.file, first.line, first.field, "");
     combined.others = errors.slice(1);
-    combined.badLines = badLines;
-    const more = badLines > errors.length ? `\n  … and ${badLines - errors.length} more bad lines` : "";
-    combined.message = `${first.file}: ${badLines} bad lines:\n${errors.map((e) => `  ${e.message}`).join("\n")}${more}`;
+    combined.badLines = badLines.count;
+    combined.message = badLines.message(first.file);
     return combined;
   }
 }
 
-/** Bad lines listed in one error at most; the rest are counted. */
-export const MAX_REPORTED_BAD_LINES = 20;
+export {MAX_REPORTED_BAD_LINES};
 
 export interface ProblemFileOptions {
   /** Refuse problems that cannot be judged (no hidden test), as `problems` and `judge` do. Default false. */
@@ -86,10 +85,10 @@ export function parseProblemsJsonl(text: string, file: string, options: ProblemF
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   const errors: ProblemFileError[] = [];
-  let badLines = 0;
+  const badLines = new BadLines();
   const bad = (error: ProblemFileError) => {
-    badLines++;
-    if (errors.length < MAX_REPORTED_BAD_LINES) errors.push(error);
+    if (badLines.shown.length < MAX_REPORTED_BAD_LINES) errors.push(error);
+    badLines.add(error.message);
   };
   const lines = text.split("\n");
   lines.forEach((raw, index) => {

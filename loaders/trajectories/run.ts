@@ -63,7 +63,7 @@ export interface RunRecord {
   faults: Record<string, number>;
 }
 
-function resolveSource(profile: Profile, config: RepromptConfig, where: string): DatasetSource {
+export function resolveSource(profile: Profile, config: RepromptConfig, where: string): DatasetSource {
   const source = config.datasets.find((d) => d.name === profile.problems.source) ?? (profile.problems.source === "demo" ? DEMO_SOURCE : null);
   if (!source) {
     throw new ExperimentError(
