@@ -176,7 +176,16 @@ export async function loaderInputs(output: string, profile: string, context: Inp
   return {loader: output, profile, digest, experiments: summaries};
 }
 
-/** Every problem that stops the profile from running for these loaders (empty: it can run). */
+/**
+ * Every problem that stops the profile from running for these loaders (empty: it can run). A page that reads
+ * several experiments (calibration, explorer) says on the page which ones lack the profile; a figure whose
+ * only experiment lacks it cannot be built for that profile.
+ */
 export function cannotRun(inputs: readonly LoaderInputs[]): string[] {
-  return [...new Set(inputs.flatMap((i) => i.experiments.flatMap((e) => e.problems)))];
+  const problems = inputs.flatMap((i) => i.experiments.flatMap((e) => e.problems));
+  for (const i of inputs) {
+    if (figureOf(i.loader) in EXTRA_EXPERIMENTS || i.experiments.length === 0) continue;
+    for (const e of i.experiments.filter((x) => !x.hasProfile)) problems.push(`figure ${figureOf(i.loader)}: experiment ${e.name} has no profile "${i.profile}"`);
+  }
+  return [...new Set(problems)];
 }
