@@ -152,7 +152,8 @@ export async function loaderInputs(output: string, profile: string, context: Inp
       if (problem) problems.push(`${where}: ${problem}`);
     }
     // RFT data beyond the demo is built by `reprompt rft build`; the page shows the latest stored build or says how.
-    const advisory = name === "rft-generate" && profile !== "demo";
+    // Before/after without its two models shows how to add them and reads nothing else.
+    const advisory = (name === "rft-generate" && profile !== "demo") || (name === "rft-before-after" && notes.length > 0);
     summaries.push({
       name,
       hasProfile: true,
