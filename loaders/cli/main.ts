@@ -23,6 +23,7 @@ const USER_ERRORS = new Set([
   "ConfigError",
   "ExperimentError",
   "StrategySpecError",
+  "IdentityChangedError",
   "DatasetReadError",
   "FeedbackError",
   "EstimateInputError",

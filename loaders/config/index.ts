@@ -39,6 +39,33 @@ export function parseConfig(value: unknown, file: string): RepromptConfig {
   return config;
 }
 
+/** What a model entry resolves to on the wire; two entries with the same identity share every completion. */
+function wireIdentity(model: RepromptConfig["models"][number]): string | null {
+  if (model.backend !== "openai") return model.backend === "llama" ? `llama:${resolve(projectRoot, model.model)}` : null;
+  let endpoint = model.baseURL;
+  try {
+    const url = new URL(model.baseURL);
+    endpoint = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    // The schema already checked it is a URL.
+  }
+  return `openai:${endpoint}:${model.model}${model.revision ? `@${model.revision}` : ""}`;
+}
+
+/** Warnings that do not stop anything: two entries that are the same model under two names. */
+export function configWarnings(config: RepromptConfig): string[] {
+  const byIdentity = new Map<string, string[]>();
+  for (const model of config.models) {
+    const identity = wireIdentity(model);
+    if (identity) byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), model.name]);
+  }
+  return [...byIdentity.entries()]
+    .filter(([, names]) => names.length > 1)
+    .map(([identity, names]) => `models ${names.map((n) => `"${n}"`).join(" and ")} resolve to the same model (${identity}): they share every completion; give one a different \`revision\` if they are different checkpoints`);
+}
+
+const warned = new Set<string>();
+
 /** One problem: `file: path: message`; several: a count, then one per line. */
 export function problemList(file: string, problems: readonly string[]): string {
   if (problems.length === 1) return `${file}: ${problems[0]}`;
@@ -60,5 +87,10 @@ export async function loadConfig(file = configPath()): Promise<RepromptConfig> {
   }
   const exported = module.default as {default?: unknown} | undefined;
   const value = exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1 ? exported.default : exported;
-  return parseConfig(value, file);
+  const config = parseConfig(value, file);
+  for (const warning of configWarnings(config)) {
+    if (!warned.has(warning)) process.stderr.write(`reprompt: warning: ${file}: ${warning}\n`);
+    warned.add(warning);
+  }
+  return config;
 }

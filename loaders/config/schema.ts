@@ -51,6 +51,12 @@ const openaiModel = z.object({
   backend: z.literal("openai"),
   baseURL: z.string().url("must be a URL such as http://127.0.0.1:8000/v1"),
   model: z.string().min(1),
+  /**
+   * The checkpoint behind `model`, as you know it (a Hub commit, a GGUF file's sha256, an Ollama digest): part of
+   * the model's identity and of every request key, so a new checkpoint behind the same URL and name never
+   * reuses the old one's completions. Change it whenever you swap weights.
+   */
+  revision: z.string().min(1).optional(),
   /** Name of the environment variable holding the API key (the key itself never goes in this file). */
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name, e.g. OPENAI_API_KEY").optional(),
   concurrency: z.number().int().positive().optional(),

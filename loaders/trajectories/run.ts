@@ -9,6 +9,7 @@ import {openDefaultStore, type Store} from "../store/index.ts";
 import {CompletionService} from "./completions.ts";
 import {ExperimentError, profileOf, type Experiment, type Profile} from "./experiment.ts";
 import {renderTurnFeedback} from "./feedback.ts";
+import {checkServerIdentities} from "./identity.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
 import {samplingFor} from "./sampling.ts";
 import {maxTurnsOf, strategyId} from "./strategy.ts";
@@ -24,6 +25,10 @@ export interface RunOptions {
   /** Builds a model's backend (tests pass fakes). */
   backendFor?: (model: ModelConfig) => Promise<ModelBackend>;
   now?: () => Date;
+  /** Resume although a server reports a different model than the one stored completions came from. */
+  acceptIdentityChange?: boolean;
+  /** Aborting stops the run: no new work starts, requests in flight are dropped, and it throws RunInterrupted. */
+  signal?: AbortSignal;
   /** Told one line about problems left out (default: stderr). */
   report?: (line: string) => void;
 }
@@ -115,6 +120,17 @@ export function withPublicTestsIfNeeded(problems: Problem[], profile: Profile, s
   return kept;
 }
 
+/** A run stopped on request (SIGINT): what this run stored and what it discarded. Re-running resumes. */
+export class RunInterrupted extends Error {
+  override name = "RunInterrupted";
+  constructor(readonly counts: {completionsStored: number; inFlightDiscarded: number; trajectoriesStored: number; trajectoriesLeft: number}) {
+    super(
+      `stopped: ${counts.completionsStored} stored, ${counts.inFlightDiscarded} in flight discarded; re-run to resume ` +
+        `(this run stored ${counts.completionsStored} completions and ${counts.trajectoriesStored} trajectories; ${counts.trajectoriesLeft} trajectories left)`
+    );
+  }
+}
+
 export interface RunSummary {
   runKey: string;
   record: RunRecord;
@@ -132,8 +148,9 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const load = await loadSourceReport(source);
   const skipped = {...load.skipped};
   const problems = selectProblems(withPublicTestsIfNeeded(load.problems, profile, skipped), profile, where);
+  const report = options.report ?? ((line: string) => process.stderr.write(line + "\n"));
   if (Object.keys(skipped).length) {
-    (options.report ?? ((line: string) => process.stderr.write(line + "\n")))(
+    report(
       `dataset ${source.name}: ${Object.entries(skipped).map(([reason, n]) => `${n} skipped (${reason.replaceAll("_", " ")})`).join(", ")}`
     );
   }
@@ -146,6 +163,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   try {
     const problemKeys = storeProblems(store, source.name, problems).keys;
     for (const model of modelConfigs) backends.push(await (options.backendFor ?? createBackend)(model));
+    // Before any request: each server still serves what the stored completions under its key came from.
+    for (const line of await checkServerIdentities(store, backends, {accept: options.acceptIdentityChange, now})) report(line);
     const units: Array<{spec: TrajectorySpec; key: string}> = [];
     for (const [m, backend] of backends.entries()) {
       const sampling = samplingFor(modelConfigs[m], profile.seed);
@@ -167,11 +186,21 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       for (const b of backends) for (const [k, n] of Object.entries(b.stats().faults)) all[k] = (all[k] ?? 0) + n;
       return all;
     };
-    let done = units.length - missing.length;
+    // Progress, rate and ETA count only this run's work: trajectories already in the store are not "done" now.
+    const reused = units.length - missing.length;
+    let done = 0;
     let tokens = 0;
-    progress.start(`${experiment.name}/${options.profile}`, units.length);
-    progress.update({done, total: units.length, tokens, faults: {}});
-    if (missing.length) {
+    progress.start(`${experiment.name}/${options.profile}`, missing.length, reused);
+    progress.update({done, total: missing.length, tokens, faults: {}});
+    const signal = options.signal;
+    let inFlightAtStop = 0;
+    const onStop = () => {
+      inFlightAtStop = completions.inFlight;
+      // Closing a backend aborts its requests in flight: their answers, if any, are discarded.
+      for (const backend of backends) void backend.close();
+    };
+    signal?.addEventListener("abort", onStop, {once: true});
+    if (missing.length && !signal?.aborted) {
       pool ??= await SandboxPool.start({lanes: options.lanes});
       const activePool = pool;
       const effects = {
@@ -181,19 +210,28 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       };
       await prefetchFirstCalls(missing.map((u) => u.spec), completions);
       const limiters = new Map(backends.map((b) => [b, pLimit(Math.max(2, Math.min(b.concurrency, 64)))]));
-      await Promise.all(
+      const outcomes = await Promise.allSettled(
         missing.map((unit) =>
           limiters.get(unit.spec.backend)!(async () => {
+            if (signal?.aborted) return;
             const record = await runTrajectory(unit.spec, effects);
             store.putWithKeys("trajectory", [{key: unit.key, data: record}]);
             done++;
             tokens += record.tokensIn + record.tokensOut;
-            progress.update({done, total: units.length, tokens, faults: faults()});
+            progress.update({done, total: missing.length, tokens, faults: faults()});
           })
         )
       );
+      if (!signal?.aborted) {
+        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+        if (failed) throw failed.reason;
+      }
     }
-    progress.stop({done, total: units.length, tokens, faults: faults()});
+    signal?.removeEventListener("abort", onStop);
+    progress.stop({done, total: missing.length, tokens, faults: faults()});
+    if (signal?.aborted) {
+      throw new RunInterrupted({completionsStored: completions.requested, inFlightDiscarded: inFlightAtStop, trajectoriesStored: done, trajectoriesLeft: missing.length - done});
+    }
     const record: RunRecord = {
       experiment: experiment.name,
       figure: experiment.figure,
