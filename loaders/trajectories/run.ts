@@ -208,7 +208,9 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
         judge: (request: Parameters<typeof cachedJudge>[2]) => cachedJudge(store, activePool, request),
         feedback: (...args: Parameters<TrajectoryEffects["feedback"]>) => renderTurnFeedback(store, activePool, ...args)
       };
-      await prefetchFirstCalls(missing.map((u) => u.spec), completions);
+      await prefetchFirstCalls(missing.map((u) => u.spec), completions).catch((error: unknown) => {
+        if (!signal?.aborted) throw error; // stopped: the requests were dropped on purpose
+      });
       const limiters = new Map(backends.map((b) => [b, pLimit(Math.max(2, Math.min(b.concurrency, 64)))]));
       const outcomes = await Promise.allSettled(
         missing.map((unit) =>
