@@ -71,6 +71,14 @@ function treeHash(dir: string, hash = createHash("sha256")): ReturnType<typeof c
   return hash;
 }
 
+let engineHash: string | null = null;
+
+/** The engine's code hash, once per process (a build step or a loader is short-lived; the code does not move under it). */
+function engineCodeHash(): string {
+  engineHash ??= treeHash(join(projectRoot, "loaders")).digest("hex");
+  return engineHash;
+}
+
 /** What identifies a dataset's data: local files by size and modification time (globs: every match). */
 function datasetFiles(source: DatasetSource): unknown {
   const path = resolveProjectPath(source.path);
@@ -165,7 +173,8 @@ export async function loaderInputs(output: string, profile: string, context: Inp
     material[name] = {profile: definition, source, files, models};
   }
   const loaderFile = join(DATA_DIR, `${output}.ts`);
-  const engine = treeHash(join(projectRoot, "loaders"))
+  const engine = createHash("sha256")
+    .update(engineCodeHash())
     .update(existsSync(loaderFile) ? readFileSync(loaderFile) : "")
     .update(TRAJECTORY_ENGINE_VERSION)
     .update(EXECUTION_ENGINE_VERSION)
