@@ -44,7 +44,11 @@ export function connectionCode(error: unknown): string | null {
 
 /** A short reason for a transport failure: its code, or its message. */
 export function connectionDetail(error: unknown): string {
-  return connectionCode(error) ?? (error instanceof Error ? error.message : String(error));
+  const code = connectionCode(error);
+  if (code) return code;
+  const messages: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) messages.push(e.message);
+  return messages.join(": ") || String(error);
 }
 
 /** Raised inside an attempt when a 200 response cannot be used; classified like a transport fault. */

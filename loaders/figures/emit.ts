@@ -5,6 +5,17 @@ import {join} from "node:path";
 import {basename, dirname, resolve} from "node:path";
 import {projectRoot, type StoreQuery} from "../store/index.ts";
 
+/** Errors written for the user (file, field, what to do): a failing loader prints them without a stack trace. */
+const USER_ERRORS = new Set(["ConfigError", "ExperimentError", "StrategySpecError", "DatasetReadError", "ProblemFileError", "OpenAIBackendError", "IdentityChangedError", "LlamaModelFileError", "RftError"]);
+
+if (loaderOfProcess()) {
+  process.on("uncaughtException", (error) => {
+    const loader = loaderOfProcess();
+    process.stderr.write(`reprompt: loader ${loader}: ${USER_ERRORS.has(error.name) ? error.message : (error.stack ?? String(error))}\n`);
+    process.exit(1);
+  });
+}
+
 /** The output name (`single-turn-grid.json`) when this process is one of the site's data loaders. */
 function loaderOfProcess(): string | null {
   const script = process.argv[1] ? resolve(process.argv[1]) : "";

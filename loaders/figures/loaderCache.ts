@@ -80,11 +80,13 @@ export interface PrebuildResult {
   dropped: string[];
   /** Why the profile cannot run; when non-empty nothing was dropped and the build must stop. */
   problems: string[];
+  /** Worth saying, not a reason to stop (e.g. a model server that does not answer now). */
+  warnings: string[];
 }
 
 /**
  * Before a build: every loader's inputs for `profile`; caches whose inputs differ are dropped. If a loader that
- * must run cannot (dataset not configured or missing, model unknown or unreachable), nothing is dropped and the
+ * must run cannot (dataset not configured or missing, model unknown or its file missing), nothing is dropped and the
  * problems are returned, so the build can stop naming them (the previous profile's caches stay for its build).
  */
 export async function prebuild(profile: string, options: {config?: RepromptConfig; experiments?: Experiment[]; dir?: string; effects?: PrebuildEffects} = {}): Promise<PrebuildResult> {
@@ -93,7 +95,7 @@ export async function prebuild(profile: string, options: {config?: RepromptConfi
   const experiments = options.experiments ?? (await allExperiments());
   const known = [...new Set(experiments.flatMap((e) => Object.keys(e.profiles)))].sort();
   if (!known.includes(profile)) {
-    return {profile, inputs: [], states: {}, dropped: [], problems: [`no experiment has a profile "${profile}" (profiles: ${known.join(", ")})`]};
+    return {profile, inputs: [], states: {}, dropped: [], problems: [`no experiment has a profile "${profile}" (profiles: ${known.join(", ")})`], warnings: []};
   }
   const inputs = await Promise.all(loaderOutputs().map((output) => loaderInputs(output, profile, {config, experiments})));
   const states = Object.fromEntries(inputs.map((i) => [i.loader, cacheState(i, options.dir)]));
@@ -108,17 +110,21 @@ export async function prebuild(profile: string, options: {config?: RepromptConfi
       }
     }
   }
+  // An unreachable server is only a warning here: the store may already hold everything those figures need
+  // (a finished run, the server since shut down). A loader that does need it fails fast, naming the URL.
+  const warnings: string[] = [];
   for (const url of servers) {
     const problem = await effects.reachable(url);
-    if (problem) problems.push(`model server ${problem}`);
+    if (problem) warnings.push(`model server ${problem}: figures that still need completions from it will fail`);
   }
-  if (problems.length) return {profile, inputs, states, dropped: [], problems};
+  for (const warning of warnings) effects.log(`reprompt: warning: ${warning}`);
+  if (problems.length) return {profile, inputs, states, dropped: [], problems, warnings};
   const dir = options.dir ?? CACHE_DIR;
   for (const i of toRun) {
     rmSync(join(dir, i.loader), {force: true});
     rmSync(sidecarPath(i.loader, dir), {force: true});
   }
-  return {profile, inputs, states, dropped: toRun.map((i) => i.loader), problems};
+  return {profile, inputs, states, dropped: toRun.map((i) => i.loader), problems, warnings};
 }
 
 /** After a successful build: every loader's cached output was computed from these inputs; record that. */

@@ -163,8 +163,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   try {
     const problemKeys = storeProblems(store, source.name, problems).keys;
     for (const model of modelConfigs) backends.push(await (options.backendFor ?? createBackend)(model));
-    // Before any request: each server still serves what the stored completions under its key came from.
-    for (const line of await checkServerIdentities(store, backends, {accept: options.acceptIdentityChange, now})) report(line);
     const units: Array<{spec: TrajectorySpec; key: string}> = [];
     for (const [m, backend] of backends.entries()) {
       const sampling = samplingFor(modelConfigs[m], profile.seed);
@@ -179,6 +177,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       }
     }
     const missing = units.filter((u) => !store.has("trajectory", u.key));
+    // Before any request (and only when there is something to ask): each server still serves what the stored
+    // completions under its key came from. A finished run needs no server at all.
+    if (missing.length) {
+      const needed = backends.filter((b) => missing.some((u) => u.spec.backend === b));
+      for (const line of await checkServerIdentities(store, needed, {accept: options.acceptIdentityChange, now})) report(line);
+    }
     const completions = new CompletionService(store, now);
     const progress = options.progress ?? createProgress();
     const faults = () => {
