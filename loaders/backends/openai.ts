@@ -2,8 +2,8 @@
 import OpenAI from "openai";
 import pLimit from "p-limit";
 import {countFault, emptyStats, type BackendStats, type Completion, type CompletionRequest, type ModelBackend} from "./types.ts";
-import {backoffMs, classify, connectionDetail, MAX_REFUSED_RETRIES, OpenAIBackendError, redact, type BackoffPolicy, type Fault} from "./openaiFaults.ts";
-import {entryFor, identityOfEntry, type ServerIdentity} from "./serverIdentity.ts";
+import {backoffMs, classify, MAX_REFUSED_RETRIES, OpenAIBackendError, redact, type BackoffPolicy, type Fault} from "./openaiFaults.ts";
+import {fetchServerIdentity, type ServerIdentity} from "./serverIdentity.ts";
 import {buildParams, chatBody, decodeResponse, RESERVED_BODY_FIELDS, type DecodedResponse} from "./openaiRequest.ts";
 
 export {OpenAIBackendError} from "./openaiFaults.ts";
@@ -360,22 +360,9 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
   const identity = `openai:${endpoint}:${config.model}${config.revision ? `@${config.revision}` : ""}`;
   let reported: ServerIdentity | null = null;
   const serverIdentity = async (): Promise<ServerIdentity> => {
-    if (reported) return reported;
-    try {
-      const {secrets} = readKey();
-      const response = await (effects.fetch ?? globalThis.fetch)(`${endpoint}/models${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ""}`, {
-        headers: {authorization: `Bearer ${readKey().key}`},
-        signal: AbortSignal.any([closer.signal, AbortSignal.timeout(Math.min(timeoutMs, 15_000))])
-      });
-      if (!response.ok) reported = identityOfEntry(config.model, null, clean(`GET ${endpoint}/models answered HTTP ${response.status}`, secrets));
-      else {
-        const entry = entryFor(config.model, await response.json());
-        reported = identityOfEntry(config.model, entry, entry ? undefined : `GET ${endpoint}/models does not list "${config.model}"`);
-      }
-    } catch (error) {
-      if (error instanceof OpenAIBackendError) throw error;
-      throw new OpenAIBackendError(`openai backend ${config.name}: GET ${endpoint}/models failed (${connectionDetail(error)}); is the server running at ${endpoint}?`, "connection");
-    }
+    const {key, secrets} = readKey();
+    const signal = AbortSignal.any([closer.signal, AbortSignal.timeout(Math.min(timeoutMs, 15_000))]);
+    reported ??= await fetchServerIdentity({endpoint, query, key, model: config.model, name: config.name, fetch: effects.fetch ?? globalThis.fetch, signal, clean: (t) => clean(t, secrets)});
     return reported;
   };
   return {

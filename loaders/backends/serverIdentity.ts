@@ -1,5 +1,6 @@
 // What a model server says it is serving (its `/v1/models` entry), reduced to a digest that changes with the checkpoint.
 import {hashOf} from "../store/index.ts";
+import {connectionDetail, OpenAIBackendError} from "./openaiFaults.ts";
 
 export interface ServerIdentity {
   /** The model name asked for. */
@@ -32,4 +33,32 @@ export function entryFor(model: string, body: unknown): Record<string, unknown> 
   if (!Array.isArray(data)) return null;
   const found = data.find((e) => e && typeof e === "object" && (e as {id?: unknown}).id === model);
   return found ? (found as Record<string, unknown>) : null;
+}
+
+export interface IdentityRequest {
+  endpoint: string;
+  query: Record<string, string>;
+  key: string;
+  model: string;
+  /** The config entry's name, for messages. */
+  name: string;
+  fetch: typeof globalThis.fetch;
+  signal: AbortSignal;
+  /** Redacts secrets from text that leaves the backend. */
+  clean: (text: string) => string;
+}
+
+/** GET {endpoint}/models: the server's entry for the model. A server that answers without one is not an error. */
+export async function fetchServerIdentity(request: IdentityRequest): Promise<ServerIdentity> {
+  const {endpoint, query, model} = request;
+  try {
+    const qs = Object.keys(query).length ? `?${new URLSearchParams(query)}` : "";
+    const response = await request.fetch(`${endpoint}/models${qs}`, {headers: {authorization: `Bearer ${request.key}`}, signal: request.signal});
+    if (!response.ok) return identityOfEntry(model, null, request.clean(`GET ${endpoint}/models answered HTTP ${response.status}`));
+    const body: unknown = await response.json().catch(() => null);
+    const entry = entryFor(model, body);
+    return identityOfEntry(model, entry, entry ? undefined : `GET ${endpoint}/models does not list "${model}"`);
+  } catch (error) {
+    throw new OpenAIBackendError(`openai backend ${request.name}: GET ${endpoint}/models failed (${request.clean(connectionDetail(error))}); is the server running at ${endpoint}?`, "connection");
+  }
 }

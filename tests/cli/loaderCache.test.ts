@@ -107,6 +107,36 @@ describe("loader caches and their inputs", () => {
   });
 });
 
+describe("multi-experiment pages for a profile their experiments lack", () => {
+  it("calibration says which experiment lacks it instead of an empty table", async () => {
+    const {calibrationTable} = await import("../../loaders/figures/calibration.ts");
+    const table = await calibrationTable("nowhere");
+    expect(table).toMatchObject({status: "no-profile", profile: "nowhere", experiment: "single-turn-grid"});
+    expect("summary" in table).toBe(false);
+    expect(table.explorer.experiments.every((e) => !e.hasProfile)).toBe(true);
+  });
+
+  it("the explorer is an empty table (columns, no rows) rather than a failure", async () => {
+    const {explorerParquet} = await import("../../loaders/figures/explorer.ts");
+    const {DuckDBInstance} = await import("@duckdb/node-api");
+    const bytes = await explorerParquet(undefined, "nowhere");
+    const dir = tempDir("reprompt-explorer-");
+    const file = join(dir, "e.parquet");
+    writeFileSync(file, bytes);
+    const db = await DuckDBInstance.create(":memory:");
+    const connection = await db.connect();
+    try {
+      const rows = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${file}')`)).getRowObjectsJson();
+      expect(rows).toEqual([{n: 0}]);
+      const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRowObjectsJson().map((c) => c.column_name);
+      expect(columns).toContain("problem");
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+    }
+  });
+});
+
 describe("reprompt figure", () => {
   it("a mistyped profile is one line listing the valid profiles", async () => {
     const err: string[] = [];
