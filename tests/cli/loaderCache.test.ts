@@ -137,6 +137,24 @@ describe("multi-experiment pages for a profile their experiments lack", () => {
   });
 });
 
+describe("npm run build's check step", () => {
+  it("exits non-zero for a profile that cannot run, listing what is missing, and changes nothing", async () => {
+    const {spawnSync} = await import("node:child_process");
+    const {repoRoot} = await import("../helpers/node.ts");
+    const config = join(tempDir("reprompt-build-"), "demo-only.config.mjs");
+    writeFileSync(config, "export default {};\n");
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/loader-caches.ts", "prebuild"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: {...process.env, REPROMPT_PROFILE: "paper", REPROMPT_CONFIG: config}
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the site cannot be built for profile "paper":');
+    expect(result.stderr).toMatch(/dataset "codecontests-test" is not in reprompt\.config\.js/);
+    expect(result.stderr).toContain("nothing was changed");
+  });
+});
+
 describe("reprompt figure", () => {
   it("a mistyped profile is one line listing the valid profiles", async () => {
     const err: string[] = [];
