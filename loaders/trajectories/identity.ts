@@ -16,13 +16,17 @@ export class IdentityChangedError extends Error {
   override name = "IdentityChangedError";
 }
 
-/** The records of one backend key, oldest first (a small kind: one record per identity a server ever reported). */
+/**
+ * The records of one backend key, oldest first, without listing the kind: record i is keyed by
+ * {backend, seq: i}, so the latest is found by probing seq 0, 1, … (a server changes identity a handful of times).
+ */
 function recordsOf(store: Store, backend: string): ServerIdentityRecord[] {
-  return store
-    .keys("server_identity")
-    .map((key) => store.get<ServerIdentityRecord>("server_identity", key)!)
-    .filter((r) => r && r.backend === backend)
-    .sort((a, b) => a.seenAt.localeCompare(b.seenAt));
+  const records: ServerIdentityRecord[] = [];
+  for (let seq = 0; ; seq++) {
+    const record = store.get<ServerIdentityRecord>("server_identity", store.key("server_identity", {backend, seq}));
+    if (!record) return records;
+    records.push(record);
+  }
 }
 
 /**
@@ -41,7 +45,7 @@ export async function checkServerIdentities(store: Store, backends: readonly Mod
     const latest = records.at(-1);
     const record: ServerIdentityRecord = {backend: backend.identity, digest: current.digest, identity: current, seenAt: now().toISOString()};
     if (!latest) {
-      store.put("server_identity", {backend: backend.identity, digest: current.digest}, record);
+      store.put("server_identity", {backend: backend.identity, seq: 0}, record);
       lines.push(`${backend.description}: server identity ${current.digest ?? `unknown (${current.note ?? "no entry"})`} recorded`);
       continue;
     }
@@ -55,7 +59,7 @@ export async function checkServerIdentities(store: Store, backends: readonly Mod
           `if it is the same model, re-run with --accept-identity-change.`
       );
     }
-    store.put("server_identity", {backend: backend.identity, digest: current.digest, after: latest.digest, at: record.seenAt}, {...record, acceptedChange: {from: latest.digest}});
+    store.put("server_identity", {backend: backend.identity, seq: records.length}, {...record, acceptedChange: {from: latest.digest}});
     lines.push(`${backend.description}: identity change accepted (${latest.digest} → ${current.digest})`);
   }
   return lines;
