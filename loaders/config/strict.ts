@@ -76,6 +76,8 @@ export function suggestKey(key: string, valid: readonly string[]): string | unde
 export interface StrictResult<T> {
   data?: T;
   problems: string[];
+  /** The same problems, structured. */
+  fields: FieldProblem[];
 }
 
 /**
@@ -97,8 +99,9 @@ export function parseStrict<T extends AnySchema>(schema: T, value: unknown): Str
       return undefined;
     }
   });
-  if (parsed.success) return {data: parsed.data, problems: []};
-  return {problems: formatIssues(parsed.error.issues, suggestions)};
+  if (parsed.success) return {data: parsed.data, problems: [], fields: []};
+  const fields = fieldProblems(parsed.error.issues, suggestions);
+  return {problems: fields.map((p) => `${p.path || "(root)"}: ${p.message}`), fields};
 }
 
 /** The message when a discriminated union's tag matches no option: the tags that would. */
@@ -112,23 +115,34 @@ function discriminatorMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueInvalid
   return `expected one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}${got === undefined ? " (missing)" : `, got ${JSON.stringify(got)}`}${near ? ` (did you mean "${near}"?)` : ""}`;
 }
 
-/** `issues` as lines; `prefix` is the path of the union an issue came from (its path is relative to it). */
+/** One problem found: the field's path (`models[0].concurency`, "" for the root) and what is wrong with it. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** `issues` as lines `path: message`; `prefix` is the path of the union an issue came from (its path is relative to it). */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], suggestions = new Map<string, string>(), prefix: PropertyKey[] = []): string[] {
-  const lines: string[] = [];
+  return fieldProblems(issues, suggestions, prefix).map((p) => `${p.path || "(root)"}: ${p.message}`);
+}
+
+/** The same problems, structured (for formats that name the field their own way, like problem files). */
+export function fieldProblems(issues: readonly z.core.$ZodIssue[], suggestions = new Map<string, string>(), prefix: PropertyKey[] = []): FieldProblem[] {
+  const out: FieldProblem[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const at = fieldPath([...prefix, ...issue.path, key]);
-        lines.push(`${at}: unknown key${suggestions.get(at) ?? suggestions.get(fieldPath([...issue.path, key])) ?? ""}`);
+        out.push({path: at, message: `unknown key${suggestions.get(at) ?? suggestions.get(fieldPath([...issue.path, key])) ?? ""}`});
       }
     } else if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.errors.every((e) => e.length > 0)) {
       // The nearest alternative (fewest problems) says most about what was meant.
       const nearest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
-      const nested = formatIssues(nearest, suggestions, [...prefix, ...issue.path]);
-      lines.push(...(nested.length > 0 ? nested : [`${fieldPath([...prefix, ...issue.path]) || "(root)"}: ${issue.message}`]));
+      const nested = fieldProblems(nearest, suggestions, [...prefix, ...issue.path]);
+      out.push(...(nested.length > 0 ? nested : [{path: fieldPath([...prefix, ...issue.path]), message: issue.message}]));
     } else {
-      lines.push(`${fieldPath([...prefix, ...issue.path]) || "(root)"}: ${issue.message}`);
+      out.push({path: fieldPath([...prefix, ...issue.path]), message: issue.message});
     }
   }
-  return lines;
+  return out;
 }

@@ -1,6 +1,6 @@
 // Reads problem files in the JSONL schema of data/sample-problems.jsonl (documented in data/demo/README.md).
 import {BadLines, MAX_REPORTED_BAD_LINES} from "../config/badLines.ts";
-import {fieldPath} from "../config/fieldPath.ts";
+import {parseStrict, strictDeep} from "../config/strict.ts";
 import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {normaliseDifficulty} from "./difficulty.ts";
@@ -17,7 +17,8 @@ const solution = z.object({
   failure_reason: z.string().nullish()
 });
 
-const problemRow = z
+/** Strict (see config/strict.ts): a misspelt key (`time_limit`, `generated_test`) is an error, not a silent default. */
+const problemRow = strictDeep(z
   .object({
     id: z.string().min(1),
     dataset: z.string().min(1),
@@ -25,6 +26,10 @@ const problemRow = z
     origin: z.unknown().optional(),
     name: z.string().nullish(),
     url: z.string().nullish(),
+    /** Where the problem comes from, and free-text notes about its statement or tests (kept with the data, unused). */
+    source_site: z.string().nullish(),
+    description_note: z.string().nullish(),
+    tests_note: z.string().nullish(),
     difficulty: z.union([z.record(z.string(), z.unknown()), z.string()]).nullish(),
     description: z.string().nullish(),
     io_mode: z.enum(["stdio", "function"]),
@@ -42,7 +47,7 @@ const problemRow = z
     if (row.io_mode === "function" && !row.fn_name) {
       ctx.addIssue({code: "custom", path: ["fn_name"], message: 'required when io_mode is "function"'});
     }
-  });
+  }));
 
 export type ProblemRow = z.input<typeof problemRow>;
 
@@ -76,8 +81,8 @@ export class ProblemFileError extends Error {
 export {MAX_REPORTED_BAD_LINES};
 
 export interface ProblemFileOptions {
-  /** Refuse problems that cannot be judged (no hidden test), as `problems` and `judge` do. Default false. */
-  requireJudgeable?: boolean;
+  /** Refuse problems with no test at all (nothing to judge a program on), as `problems` and `judge` do. Default false. */
+  requireTests?: boolean;
 }
 
 /** Parses one JSONL text; `file` is only used in error messages. Every bad line is reported (up to a cap). */
@@ -100,11 +105,11 @@ export function parseProblemsJsonl(text: string, file: string, options: ProblemF
     } catch (error) {
       return bad(new ProblemFileError(file, lineNo, null, `not valid JSON (${(error as Error).message})`));
     }
-    const parsed = problemRow.safeParse(json);
-    if (!parsed.success) {
-      const [first, ...rest] = parsed.error.issues;
-      const more = rest.slice(0, 4).map((i) => `; field \`${fieldPath(i.path)}\`: ${i.message}`).join("");
-      return bad(new ProblemFileError(file, lineNo, fieldPath(first.path) || null, first.message + more));
+    const parsed = parseStrict(problemRow, json);
+    if (!parsed.data) {
+      const [first, ...rest] = parsed.fields;
+      const more = rest.slice(0, 4).map((i) => `; field \`${i.path}\`: ${i.message}`).join("");
+      return bad(new ProblemFileError(file, lineNo, first!.path || null, first!.message + more));
     }
     const row = parsed.data;
     const ref = `${row.dataset}/${row.id}`;
@@ -112,9 +117,9 @@ export function parseProblemsJsonl(text: string, file: string, options: ProblemF
     if (earlier) return bad(new ProblemFileError(file, lineNo, "id", `duplicate id ${JSON.stringify(row.id)} (also on line ${earlier})`));
     seen.set(ref, lineNo);
     const problem = fromRow(row);
-    if (options.requireJudgeable && judgeDefect(problem)) {
+    if (options.requireTests && judgeDefect(problem) === "no_tests") {
       return bad(
-        new ProblemFileError(file, lineNo, "private_tests", `problem ${JSON.stringify(row.id)} has no hidden test (private_tests and generated_tests are empty): it cannot be judged, every program would pass`)
+        new ProblemFileError(file, lineNo, null, `problem ${JSON.stringify(row.id)} has no test at all (public_tests, private_tests and generated_tests are empty): it cannot be judged, every program would pass`)
       );
     }
     problems.push(problem);

@@ -73,12 +73,13 @@ export function problemRef(problem: Pick<Problem, "dataset" | "id">): string {
 }
 
 /**
- * Why a problem cannot be judged, or null. With no hidden test, every program would be "accepted" having run
- * nothing, and every trajectory on it would count as solved: such a problem is refused by `problems`/`judge`
- * and skipped (and counted) when a dataset is read.
+ * Why a problem cannot be judged, or null. With no test at all, `judge` would call any program "accepted"
+ * having run nothing: `problems` and `judge` refuse it. With no hidden test (private + generated), a final
+ * program in an experiment would be: datasets skip and count it (`judge` still runs its public tests).
  */
-export function judgeDefect(problem: Pick<Problem, "tests">): "no_hidden_tests" | null {
-  return problem.tests.private.length + problem.tests.generated.length === 0 ? "no_hidden_tests" : null;
+export function judgeDefect(problem: Pick<Problem, "tests">): "no_tests" | "no_hidden_tests" | null {
+  if (problem.tests.private.length + problem.tests.generated.length > 0) return null;
+  return problem.tests.public.length === 0 ? "no_tests" : "no_hidden_tests";
 }
 
 /** Multi-turn feedback and n@k's choice of submissions run the public tests: without any they have nothing to run. */

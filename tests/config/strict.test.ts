@@ -131,6 +131,14 @@ describe("strict config", () => {
     expect(result.stderr).toBe(`reprompt: ${typo}: models[0].concurency: unknown key (did you mean "concurrency"?)\n`);
   });
 
+  it("problem files are strict too: a misspelt key would otherwise fall back to a default", async () => {
+    const {parseProblemsJsonl} = await import("../../loaders/datasets/index.ts");
+    const row = {id: "p", dataset: "d", io_mode: "stdio", public_tests: [], private_tests: [{input: "", output: "1"}], time_limit: 2, generated_test: []};
+    expect(messageOf(() => parseProblemsJsonl(JSON.stringify(row), "p.jsonl"))).toMatch(
+      /^p\.jsonl:1: field `time_limit`: unknown key \(did you mean "time_limit_s"\?\); field `generated_test`: unknown key \(did you mean "generated_tests"\?\)$/
+    );
+  });
+
   it("is a ConfigError (printed without a stack trace)", () => {
     expect(() => parseConfig({model: []}, "c.js")).toThrow(ConfigError);
   });

@@ -22,23 +22,31 @@ function capture() {
   return {io: {stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t)}, out, err};
 }
 
-describe("a problem with no hidden test", () => {
+describe("a problem without tests", () => {
+  const noTests = sumRow({id: "no-tests", public_tests: [], private_tests: [], generated_tests: []});
   const noHidden = sumRow({id: "no-hidden", private_tests: [], generated_tests: []});
-  const file = writeProblems(dir, [maxRow(), noHidden], "no-hidden.jsonl");
+  const file = writeProblems(dir, [maxRow(), noTests], "no-tests.jsonl");
+  const publicOnly = writeProblems(dir, [maxRow(), noHidden], "no-hidden.jsonl");
 
-  it("is refused by `problems` and `judge`, naming the line and the problem", async () => {
+  it("with no test at all is refused by `problems` and `judge`, naming the line and the problem", async () => {
     for (const command of [["problems"], ["judge"]]) {
       const {io, out, err} = capture();
       expect(await main([...command, "--problems", file], io)).toBe(2);
-      expect(err.join("")).toBe(`reprompt: ${file}:2: field \`private_tests\`: problem "no-hidden" has no hidden test (private_tests and generated_tests are empty): it cannot be judged, every program would pass\n`);
+      expect(err.join("")).toBe(`reprompt: ${file}:2: problem "no-tests" has no test at all (public_tests, private_tests and generated_tests are empty): it cannot be judged, every program would pass\n`);
       expect(out.join("")).toBe("");
     }
   });
 
-  it("is skipped and counted when a dataset is read", async () => {
-    const load = await loadSourceReport({kind: "jsonl", name: "t", path: file});
+  it("with public tests only is valid for `problems` (which says experiments skip it)", async () => {
+    const {io, err} = capture();
+    expect(await main(["problems", "--problems", publicOnly], io)).toBe(0);
+    expect(err.join("")).toContain("1 without hidden tests: experiments skip them");
+  });
+
+  it("is skipped and counted when a dataset is read (no hidden test: a final program would be judged on nothing)", async () => {
+    const load = await loadSourceReport({kind: "jsonl", name: "t", path: writeProblems(dir, [maxRow(), noHidden, noTests], "both.jsonl")});
     expect(load.problems.map((p) => p.id)).toEqual(["max-two"]);
-    expect(load.skipped).toEqual({no_hidden_tests: 1});
+    expect(load.skipped).toEqual({no_hidden_tests: 1, no_tests: 1});
   });
 
   it("never gets `accepted` with no test run", async () => {
