@@ -21,10 +21,15 @@ export default {
 
   models: [
     // The `human` null baseline is built in (replays real human submissions; never a model's result).
+    // Unknown keys are errors (with a did-you-mean). `revision` (optional) names the checkpoint behind `model`:
+    // it is part of every request key, so change it when you swap weights behind the same URL and name.
+    // Each run also records what the server's GET /v1/models reports and stops if that changes (README).
+    // `npx reprompt models check` sends one tiny request per model: reachable?, `n` support, server identity.
 
     // vLLM (GPU server): `vllm serve meta-llama/Llama-3.1-8B-Instruct --api-key local-key --generation-config vllm`
     // {name: "llama-3.1-8b", backend: "openai", baseURL: "http://127.0.0.1:8000/v1",
-    //  model: "meta-llama/Llama-3.1-8B-Instruct", apiKeyEnv: "VLLM_API_KEY", concurrency: 64, sizeB: 8,
+    //  model: "meta-llama/Llama-3.1-8B-Instruct", revision: "<the Hub commit passed to vllm serve --revision>",
+    //  apiKeyEnv: "VLLM_API_KEY", concurrency: 64, sizeB: 8,
     //  supportsN: true, extraBody: {top_k: -1, min_p: 0, repetition_penalty: 1}},
 
     // OpenAI: export OPENAI_API_KEY=…
@@ -33,11 +38,11 @@ export default {
 
     // Ollama: `ollama pull qwen2.5-coder:1.5b` (Ollama ignores n: samples go one by one)
     // {name: "qwen-coder-1.5b-ollama", backend: "openai", baseURL: "http://127.0.0.1:11434/v1",
-    //  model: "qwen2.5-coder:1.5b", supportsN: false, concurrency: 2, sizeB: 1.5},
+    //  model: "qwen2.5-coder:1.5b", revision: "<digest from `ollama list`>", supportsN: false, concurrency: 2, sizeB: 1.5},
 
     // llama.cpp server: `llama-server -hf Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M -np 4 -c 16384`
     // {name: "qwen-coder-1.5b-server", backend: "openai", baseURL: "http://127.0.0.1:8080/v1",
-    //  model: "qwen2.5-coder-1.5b", concurrency: 4, sendTopK: true, sendMinP: true,
+    //  model: "qwen2.5-coder-1.5b", revision: "<sha256 of the .gguf file>", concurrency: 4, sendTopK: true, sendMinP: true,
     //  sampling: {topK: 0, minP: 0}},
 
     // Embedded GGUF (no server, CPU): `npx reprompt models pull hf:Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF:Q4_K_M`

@@ -246,7 +246,11 @@ class EmbeddedLlamaBackend implements LlamaBackend {
     try {
       const settled = await Promise.allSettled(
         Array.from({length: request.n}, (_, i) =>
-          this.sample(conversation, request.sampling, i, siblings.signal).catch((error: unknown) => {
+          this.sample(conversation, request.sampling, i, siblings.signal).then((completion) => {
+            // Each sample is kept as it finishes: a failure or kill later loses no finished one.
+            request.onCompletions?.([completion]);
+            return completion;
+          }).catch((error: unknown) => {
             if (!siblings.signal.aborted) siblings.abort(error);
             throw error;
           })

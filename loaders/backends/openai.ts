@@ -2,7 +2,8 @@
 import OpenAI from "openai";
 import pLimit from "p-limit";
 import {countFault, emptyStats, type BackendStats, type Completion, type CompletionRequest, type ModelBackend} from "./types.ts";
-import {backoffMs, classify, OpenAIBackendError, redact, type BackoffPolicy, type Fault} from "./openaiFaults.ts";
+import {backoffMs, classify, MAX_REFUSED_RETRIES, OpenAIBackendError, redact, type BackoffPolicy, type Fault} from "./openaiFaults.ts";
+import {fetchServerIdentity, type ServerIdentity} from "./serverIdentity.ts";
 import {buildParams, chatBody, decodeResponse, RESERVED_BODY_FIELDS, type DecodedResponse} from "./openaiRequest.ts";
 
 export {OpenAIBackendError} from "./openaiFaults.ts";
@@ -12,6 +13,8 @@ export interface OpenAIBackendConfig {
   /** Must include /v1 (e.g. http://127.0.0.1:8000/v1). A query string is kept for requests but left out of the identity. */
   baseURL: string;
   model: string;
+  /** A declared checkpoint revision (commit, digest, file hash): part of the identity and of every request key. */
+  revision?: string;
   /** Name of the environment variable holding the key, read at each call; unset → placeholder for local servers. */
   apiKeyEnv?: string;
   concurrency?: number;
@@ -46,6 +49,7 @@ export interface OpenAIBackend extends ModelBackend {
   readonly kind: "openai";
   /** Whether the server takes `n`: configured, detected, or not yet known. */
   nSupport(): boolean | "unknown";
+  serverIdentity(): Promise<ServerIdentity>;
 }
 
 export const OPENAI_DEFAULTS = {concurrency: 8, timeoutMs: 10 * 60_000, maxRetries: 6, retryBaseMs: 500, retryCapMs: 30_000, maxRetryAfterMs: 120_000};
@@ -186,6 +190,8 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
       message =
         `${where} was rejected with HTTP ${status}: ${fault.detail}; fields sent: ${Object.keys(params).join(", ")} ` +
         `(a server that refuses top_k/min_p needs sendTopK/sendMinP off; one that refuses an extraBody field needs it removed)`;
+    } else if (fault.refused) {
+      message = `${where}: connection refused at ${endpoint} (${attempts} attempt${attempts > 1 ? "s" : ""}): nothing listens there; is the server running, and is baseURL right?`;
     } else if (fault.retryable) {
       message = `${where} gave up after ${attempts} attempts; last fault ${fault.kind}: ${fault.detail}`;
     } else {
@@ -208,6 +214,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
       const {secrets} = readKey();
       const body = chatBody(params, request.messages);
       const started = now();
+      let refusals = 0;
       for (let attempt = 0; ; attempt++) {
         if (signal.aborted) throw aborted(signal);
         stats.requests++;
@@ -235,6 +242,8 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
         }
         countFault(stats, fault.kind);
         if (fault.kind === "n_rejected") throw new NRejected(fault.detail);
+        // A refused connection is not a busy server: fail fast (one retry covers a restart), naming the URL.
+        if (fault.refused && refusals++ >= MAX_REFUSED_RETRIES) throw failure(fault, attempt + 1, params, secrets);
         if (!fault.retryable || attempt >= maxRetries) throw failure(fault, attempt + 1, params, secrets);
         stats.retries++;
         try {
@@ -269,6 +278,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
         attemptMs: ex.attemptMs,
         serverModel: decoded.serverModel,
         systemFingerprint: decoded.systemFingerprint,
+        ...(reported ? {serverIdentity: reported.digest} : {}),
         responseId: decoded.responseId,
         ...(split ? {tokensOutOfRequest: decoded.completionTokens, choicesInRequest: decoded.choices.length} : {}),
         ...(choice.reasoning !== null ? {reasoning: choice.reasoning} : {})
@@ -279,7 +289,9 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
   const single = async (request: CompletionRequest, index: number, signal: AbortSignal): Promise<Completion> => {
     const params = buildParams(bodyOptions, request.sampling, 1, request.sampling.seed + index);
     const ex = await exchange(params, request, 1, signal);
-    return toCompletions(ex, index, params, request.sampling.seed, "single")[0];
+    const got = toCompletions(ex, index, params, request.sampling.seed, "single");
+    request.onCompletions?.(got);
+    return got[0];
   };
 
   /**
@@ -325,6 +337,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
       let missing: number[];
       try {
         const got = toCompletions(await exchange(params, request, size, signal), start, params, request.sampling.seed, "n");
+        request.onCompletions?.(got);
         out.push(...got);
         const have = new Set(got.map((c) => c.index));
         missing = Array.from({length: size}, (_, i) => start + i).filter((i) => !have.has(i));
@@ -342,7 +355,16 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
     return out;
   };
 
-  const identity = `openai:${endpoint}:${config.model}`;
+  // A declared revision is part of the identity (and so of every request key): a new checkpoint behind the
+  // same URL and name gets new keys instead of the old model's completions.
+  const identity = `openai:${endpoint}:${config.model}${config.revision ? `@${config.revision}` : ""}`;
+  let reported: ServerIdentity | null = null;
+  const serverIdentity = async (): Promise<ServerIdentity> => {
+    const {key, secrets} = readKey();
+    const signal = AbortSignal.any([closer.signal, AbortSignal.timeout(Math.min(timeoutMs, 15_000))]);
+    reported ??= await fetchServerIdentity({endpoint, query, key, model: config.model, name: config.name, fetch: effects.fetch ?? globalThis.fetch, signal, clean: (t) => clean(t, secrets)});
+    return reported;
+  };
   return {
     kind: "openai",
     identity,
@@ -350,6 +372,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
     isNullBaseline: false,
     concurrency,
     nSupport: () => nState,
+    serverIdentity,
     async complete(request: CompletionRequest): Promise<Completion[]> {
       if (closer.signal.aborted) throw aborted(closer.signal);
       if (!Number.isInteger(request.n) || request.n < 1) throw new OpenAIBackendError(`${where}: n must be a positive integer, got ${request.n}`, "config");

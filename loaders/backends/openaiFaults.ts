@@ -26,6 +26,29 @@ export interface Fault {
   detail: string;
   /** Server-requested wait (retry-after-ms / retry-after), if any. */
   retryAfterMs: number | null;
+  /** Nothing listens at the address (ECONNREFUSED): retried at most MAX_REFUSED_RETRIES times, then fatal. */
+  refused?: boolean;
+}
+
+/** A refused connection is retried this often at most (a server restarting), not with the full backoff budget. */
+export const MAX_REFUSED_RETRIES = 1;
+
+/** The innermost error code of a transport failure (fetch wraps the socket error in `cause`, sometimes twice). */
+export function connectionCode(error: unknown): string | null {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as {cause?: unknown}).cause, depth++) {
+    const code = (e as {code?: unknown}).code;
+    if (typeof code === "string") return code;
+  }
+  return null;
+}
+
+/** A short reason for a transport failure: its code, or its message. */
+export function connectionDetail(error: unknown): string {
+  const code = connectionCode(error);
+  if (code) return code;
+  const messages: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) messages.push(e.message);
+  return messages.join(": ") || String(error);
 }
 
 /** Raised inside an attempt when a 200 response cannot be used; classified like a transport fault. */
@@ -100,7 +123,9 @@ export function classify(error: unknown, timedOut: boolean, nowMs: number): Faul
   if (error instanceof APIUserAbortError) return fault("unknown", false, "aborted");
   if (error instanceof APIConnectionError) {
     const cause = (error as {cause?: {message?: string; code?: string}}).cause;
-    return fault("connection", true, [error.message, cause?.code ?? cause?.message].filter(Boolean).join(": "));
+    const code = connectionCode(error);
+    const f = fault("connection", true, [error.message, code ?? cause?.message].filter(Boolean).join(": "));
+    return code === "ECONNREFUSED" ? {...f, refused: true} : f;
   }
   if (error instanceof APIError && typeof error.status === "number") {
     const body = error.error as {message?: unknown} | undefined;

@@ -1,7 +1,8 @@
 // The one interface every model backend implements (openai-compatible servers, embedded GGUF, human baseline).
 import type {ChatMessage} from "../prompts/index.ts";
+import type {ServerIdentity} from "./serverIdentity.ts";
 
-export type {ChatMessage};
+export type {ChatMessage, ServerIdentity};
 
 /** Sampling parameters; every one of them is recorded with each completion and is part of its store key. */
 export interface SamplingParams {
@@ -33,6 +34,11 @@ export interface CompletionRequest {
   n: number;
   problem?: ProblemContext;
   signal?: AbortSignal;
+  /**
+   * Told about completions as each response arrives (before `complete` resolves), so the caller can store
+   * them at once: with n split into chunks or single requests, a kill between two responses then loses none.
+   */
+  onCompletions?: (completions: Completion[]) => void;
 }
 
 export interface Completion {
@@ -69,6 +75,11 @@ export interface ModelBackend {
   /** How many requests it is worth having in flight at once (the runner's concurrency). */
   readonly concurrency: number;
   complete(request: CompletionRequest): Promise<Completion[]>;
+  /**
+   * What the server reports it serves (openai: its `/v1/models` entry). Asked once at the start of a run; from
+   * then on each completion's `meta.serverIdentity` carries its digest. Backends without a server omit it.
+   */
+  serverIdentity?(): Promise<ServerIdentity>;
   stats(): BackendStats;
   close(): Promise<void>;
 }

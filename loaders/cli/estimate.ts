@@ -1,7 +1,7 @@
 // `reprompt estimate`: pass@k and pass n@k (with 95% intervals) from a JSONL file of per-trajectory outcomes.
 import {readFileSync} from "node:fs";
 import type {Command} from "commander";
-import {EstimateInputError, estimateFromLines, type EstimateResult} from "../metrics/index.ts";
+import {EstimateInputError, estimateFromLines, parseEstimateInput, type EstimateResult} from "../metrics/index.ts";
 import {UsageError, type CliIo} from "./io.ts";
 
 export const DEFAULT_K = "1,10,100";
@@ -9,8 +9,8 @@ export const DEFAULT_NK = "1@3,10@30,33@100,100@300";
 
 interface EstimateFlags {
   input: string;
-  k: string;
-  nk: string;
+  k?: string;
+  nk?: string;
   seed: string;
   json?: boolean;
 }
@@ -20,13 +20,12 @@ export function registerEstimate(program: Command, io: CliIo): void {
     .command("estimate")
     .description("pass@k and pass n@k from per-trajectory outcomes")
     .requiredOption("--input <file>", 'JSONL, one problem a line: {"problem_id", "trajectories": [[{"public", "all"}, …turns], …]}')
-    .option("--k <list>", "pass@k budgets, in trajectories", DEFAULT_K)
-    .option("--nk <list>", "pass n@k grid as n@k pairs, the budget k in programs (turns)", DEFAULT_NK)
+    .option("--k <list>", `pass@k budgets, in trajectories (default ${DEFAULT_K}: those above N are dropped with a note)`)
+    .option("--nk <list>", `pass n@k grid as n@k pairs, the budget k in programs (turns) (default ${DEFAULT_NK})`)
     .option("--seed <n>", "seed of the Monte Carlo shuffles and the bootstrap", "0")
     .option("--json", "one JSON object on one line instead of a table")
     .action((options: EstimateFlags) => {
-      const k = parseKList(options.k);
-      const nk = parseNkList(options.nk);
+      const nk = parseNkList(options.nk ?? DEFAULT_NK);
       const seed = parseSeed(options.seed);
       let text: string;
       try {
@@ -34,9 +33,20 @@ export function registerEstimate(program: Command, io: CliIo): void {
       } catch (error) {
         throw new UsageError(`cannot read --input ${options.input}: ${(error as Error).message}`);
       }
+      const lines = text.split("\n");
+      let k: number[];
       let result: EstimateResult;
       try {
-        result = estimateFromLines(text.split("\n"), {k, nk, seed, file: options.input});
+        // Budgets asked for explicitly must fit (an error says which problem is short); defaults that do
+        // not fit the smallest N are dropped, with a note, so `estimate --nk 1@3` works on 3 trajectories.
+        if (options.k !== undefined) k = parseKList(options.k);
+        else {
+          const fewest = fewestTrajectories(lines, options.input);
+          k = parseKList(DEFAULT_K).filter((value) => value <= fewest);
+          const dropped = parseKList(DEFAULT_K).filter((value) => value > fewest);
+          if (dropped.length) io.stderr(`note: default pass@k budgets ${dropped.join(", ")} dropped (the smallest problem has ${fewest} trajectories); pass --k to choose\n`);
+        }
+        result = estimateFromLines(lines, {k, nk, seed, file: options.input});
       } catch (error) {
         if (error instanceof EstimateInputError) throw new UsageError(error.message);
         throw error;
@@ -44,6 +54,11 @@ export function registerEstimate(program: Command, io: CliIo): void {
       io.stdout(options.json ? JSON.stringify(result) + "\n" : formatTable(result));
       if (!options.json) io.stderr(`${text.split("\n").filter((line) => line.trim()).length} problems from ${options.input}\n`);
     });
+}
+
+/** The fewest trajectories any problem of the input has (validating the input on the way). */
+function fewestTrajectories(lines: readonly string[], file: string): number {
+  return Math.min(...parseEstimateInput(lines, file).map((p) => p.trajectories.length));
 }
 
 /** "1,10,100" → [1, 10, 100]; every entry a positive integer. */

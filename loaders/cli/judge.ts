@@ -19,7 +19,7 @@ export function registerJudge(program: Command, io: CliIo): void {
     if (!MODES.includes(options.mode as JudgeMode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}, got ${options.mode}`);
     const timeFactor = Number(options.timeFactor);
     if (!(timeFactor > 0)) throw new UsageError(`--time-factor must be a positive number, got ${options.timeFactor}`);
-    let problems = readProblemsJsonl(options.problems);
+    let problems = readProblemsJsonl(options.problems, {requireTests: true});
     if (options.id) {
       problems = problems.filter((p) => p.id === options.id);
       if (!problems.length) throw new UsageError(`no problem with id ${options.id} in ${options.problems}`);

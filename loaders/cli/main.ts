@@ -23,6 +23,8 @@ const USER_ERRORS = new Set([
   "ProblemFileError",
   "ConfigError",
   "ExperimentError",
+  "StrategySpecError",
+  "IdentityChangedError",
   "DatasetReadError",
   "FeedbackError",
   "EstimateInputError",

@@ -3,6 +3,7 @@ import type {Command} from "commander";
 import {HUMAN_MODEL} from "../backends/index.ts";
 import {loadConfig} from "../config/index.ts";
 import type {CliIo} from "./io.ts";
+import {registerModelsCheck} from "./modelsCheck.ts";
 
 export function registerModels(program: Command, io: CliIo): void {
   const models = program.command("models").description("list configured models; `models pull REF` downloads a GGUF model");
@@ -21,6 +22,7 @@ export function registerModels(program: Command, io: CliIo): void {
         }
       }
     });
+  registerModelsCheck(models, io);
   models
     .command("pull")
     .description("download a GGUF model for the embedded llama backend (e.g. hf:Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF:Q4_K_M)")

@@ -1,6 +1,6 @@
 // `reprompt problems`: checks a problem file and summarises it (a quick way to validate your own dataset).
 import type {Command} from "commander";
-import {allTests, readProblemsJsonl} from "../datasets/index.ts";
+import {allTests, hasPublicTests, judgeDefect, readProblemsJsonl} from "../datasets/index.ts";
 import type {CliIo} from "./io.ts";
 
 export function registerProblems(program: Command, io: CliIo): void {
@@ -10,7 +10,7 @@ export function registerProblems(program: Command, io: CliIo): void {
     .requiredOption("--problems <file>", "problems in the JSONL schema of data/demo/problems.jsonl")
     .option("--json", "JSON lines instead of a table")
     .action((options: {problems: string; json?: boolean}) => {
-      const problems = readProblemsJsonl(options.problems);
+      const problems = readProblemsJsonl(options.problems, {requireTests: true});
       for (const p of problems) {
         const row = {
           id: p.id,
@@ -31,6 +31,13 @@ export function registerProblems(program: Command, io: CliIo): void {
                 .padStart(3)}  solutions ${row.solutions.correct}+/${row.solutions.incorrect}-\n`
         );
       }
-      if (!options.json) io.stderr(`${problems.length} problems OK in ${options.problems}\n`);
+      const noPublic = problems.filter((p) => !hasPublicTests(p)).length;
+      const noHidden = problems.filter((p) => judgeDefect(p) === "no_hidden_tests").length;
+      const notes = [
+        noHidden ? `${noHidden} without hidden tests: experiments skip them, a final program would be judged on nothing` : "",
+        noPublic ? `${noPublic} without public tests: multi-turn feedback and pass n@k skip them` : ""
+      ].filter(Boolean);
+      const note = notes.length ? ` (${notes.join("; ")})` : "";
+      if (!options.json) io.stderr(`${problems.length} problems OK in ${options.problems}${note}\n`);
     });
 }

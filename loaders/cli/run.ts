@@ -3,7 +3,7 @@ import type {Command} from "commander";
 import {loadConfig} from "../config/index.ts";
 import {openDefaultStore} from "../store/index.ts";
 import {allExperimentNames, loadExperiment} from "../trajectories/experiment.ts";
-import {runExperiment} from "../trajectories/run.ts";
+import {RunInterrupted, runExperiment} from "../trajectories/run.ts";
 import {dryRun, estimateRun, estimateTable} from "../trajectories/runEstimate.ts";
 import {runEstimates} from "../trajectories/runTotals.ts";
 import {UsageError, type CliIo} from "./io.ts";
@@ -18,7 +18,8 @@ export function registerRun(program: Command, io: CliIo): void {
     .option("--lanes <n>", "parallel sandbox workers (default: number of cores)")
     .option("--dry-run", "send nothing: print what the run would cost (requests, completions, tokens, price)")
     .option("--json", "print the run record (or, with --dry-run, the estimate) as JSON")
-    .action(async (name: string | undefined, options: {profile: string; lanes?: string; json?: boolean; dryRun?: boolean}) => {
+    .option("--accept-identity-change", "resume although a model server now reports a different model than the stored completions came from")
+    .action(async (name: string | undefined, options: {profile: string; lanes?: string; json?: boolean; dryRun?: boolean; acceptIdentityChange?: boolean}) => {
       const config = await loadConfig();
       if (!name) {
         for (const n of allExperimentNames(config)) {
@@ -31,20 +32,39 @@ export function registerRun(program: Command, io: CliIo): void {
       if (lanes !== undefined && !(Number.isInteger(lanes) && lanes > 0)) throw new UsageError(`--lanes must be a positive integer, got ${options.lanes}`);
       const experiment = await loadExperiment(name, undefined, config);
       const store = openDefaultStore();
+      // SIGINT stops the run cleanly: what arrived is stored, what is in flight is dropped (a second ^C exits now).
+      const stop = new AbortController();
+      const onSigint = () => {
+        if (stop.signal.aborted) process.exit(130);
+        io.stderr("\nstopping: storing what has arrived, dropping requests in flight (^C again to quit at once)\n");
+        stop.abort();
+      };
       try {
         if (options.dryRun) {
           const estimate = await dryRun(experiment, {profile: options.profile, config, store});
           io.stdout(options.json ? JSON.stringify(estimate) + "\n" : estimateTable(estimate));
           return;
         }
-        const {runKey, record} = await runExperiment(experiment, {
-          profile: options.profile,
-          lanes,
-          config,
-          store,
-          // The same estimate as --dry-run, before the first request (stderr: stdout stays the record with --json).
-          onPlan: (prepared) => io.stderr(estimateTable(estimateRun(experiment.name, options.profile, prepared, store)))
-        });
+        process.on("SIGINT", onSigint);
+        let summary;
+        try {
+          summary = await runExperiment(experiment, {
+            profile: options.profile,
+            lanes,
+            config,
+            store,
+            signal: stop.signal,
+            acceptIdentityChange: options.acceptIdentityChange,
+            // The same estimate as --dry-run, before the first request (stderr: stdout stays the record with --json).
+            onPlan: (prepared) => io.stderr(estimateTable(estimateRun(experiment.name, options.profile, prepared, store)))
+          });
+        } catch (error) {
+          if (error instanceof RunInterrupted) throw new UsageError(error.message, 130);
+          throw error;
+        } finally {
+          process.off("SIGINT", onSigint);
+        }
+        const {runKey, record} = summary;
         const cells = await runEstimates(store.dir, record, experiment.baseline ?? record.strategies[0] ?? null);
         const table = summaryTable(record, cells);
         if (options.json) {

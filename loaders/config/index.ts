@@ -1,10 +1,11 @@
 // Reads and validates reprompt.config.js (or $REPROMPT_CONFIG); errors name the file and the field.
-import {fieldPath} from "./fieldPath.ts";
 import {existsSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
+import {tsImport} from "tsx/esm/api";
 import {projectRoot} from "../store/index.ts";
 import {configSchema, type RepromptConfig} from "./schema.ts";
+import {parseStrict} from "./strict.ts";
 import {checkStudy} from "./studyCheck.ts";
 
 export type {ModelConfig, RepromptConfig, RepromptConfigInput} from "./schema.ts";
@@ -21,27 +22,60 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Validates a config value; `file` only names the source in errors. */
 export function parseConfig(value: unknown, file: string): RepromptConfig {
-  const parsed = configSchema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`${file}: field \`${fieldPath(issue.path) || "(root)"}\`: ${issue.message}`);
-  }
+  const parsed = parseStrict(configSchema, value ?? {});
+  if (!parsed.data) throw new ConfigError(problemList(file, parsed.problems));
+  const config = parsed.data;
+  const problems: string[] = [];
   for (const list of ["datasets", "models"] as const) {
     const names = new Set<string>();
-    for (const entry of parsed.data[list]) {
-      if (names.has(entry.name)) throw new ConfigError(`${file}: field \`${list}\`: duplicate ${list.slice(0, -1)} name "${entry.name}"`);
+    for (const [i, entry] of config[list].entries()) {
+      if (names.has(entry.name)) problems.push(`${list}[${i}].name: duplicate ${list.slice(0, -1)} name "${entry.name}"`);
       names.add(entry.name);
     }
   }
-  for (const [i, model] of parsed.data.models.entries()) {
-    if (model.baseModel && !parsed.data.models.some((m) => m.name === model.baseModel)) {
-      throw new ConfigError(`${file}: field \`models[${i}].baseModel\`: no model named "${model.baseModel}"`);
+  for (const [i, model] of config.models.entries()) {
+    if (model.baseModel && !config.models.some((m) => m.name === model.baseModel)) {
+      problems.push(`models[${i}].baseModel: no model named "${model.baseModel}"`);
     }
   }
-  checkStudy(parsed.data, (field, message) => {
-    throw new ConfigError(`${file}: field \`${field}\`: ${message}`);
+  if (problems.length > 0) throw new ConfigError(problemList(file, problems));
+  checkStudy(config, (field, message) => {
+    throw new ConfigError(problemList(file, [`${field}: ${message}`]));
   });
-  return parsed.data;
+  return config;
+}
+
+/** What a model entry resolves to on the wire; two entries with the same identity share every completion. */
+function wireIdentity(model: RepromptConfig["models"][number]): string | null {
+  if (model.backend !== "openai") return model.backend === "llama" ? `llama:${resolve(projectRoot, model.model)}` : null;
+  let endpoint = model.baseURL;
+  try {
+    const url = new URL(model.baseURL);
+    endpoint = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    // The schema already checked it is a URL.
+  }
+  return `openai:${endpoint}:${model.model}${model.revision ? `@${model.revision}` : ""}`;
+}
+
+/** Warnings that do not stop anything: two entries that are the same model under two names. */
+export function configWarnings(config: RepromptConfig): string[] {
+  const byIdentity = new Map<string, string[]>();
+  for (const model of config.models) {
+    const identity = wireIdentity(model);
+    if (identity) byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), model.name]);
+  }
+  return [...byIdentity.entries()]
+    .filter(([, names]) => names.length > 1)
+    .map(([identity, names]) => `models ${names.map((n) => `"${n}"`).join(" and ")} resolve to the same model (${identity}): they share every completion; give one a different \`revision\` if they are different checkpoints`);
+}
+
+const warned = new Set<string>();
+
+/** One problem: `file: path: message`; several: a count, then one per line. */
+export function problemList(file: string, problems: readonly string[]): string {
+  if (problems.length === 1) return `${file}: ${problems[0]}`;
+  return `${file}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`;
 }
 
 export async function loadConfig(file = configPath()): Promise<RepromptConfig> {
@@ -49,6 +83,20 @@ export async function loadConfig(file = configPath()): Promise<RepromptConfig> {
     if (file === join(projectRoot, "reprompt.config.js")) return parseConfig({}, file);
     throw new ConfigError(`${file}: config file not found (set REPROMPT_CONFIG to an existing file)`);
   }
-  const module = await import(pathToFileURL(file).href);
-  return parseConfig(module.default, file);
+  // tsImport, not import(): a `.js` config outside the project has no package.json saying "module", and Node
+  // would load its `export default` as CommonJS (ERR_REQUIRE_CYCLE_MODULE). tsx reads either syntax.
+  let module: {default?: unknown};
+  try {
+    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {default?: unknown};
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot load the config (${(error as Error).message.split("\n")[0]}); if it uses \`export default\`, rename it to .mjs`);
+  }
+  const exported = module.default as {default?: unknown} | undefined;
+  const value = exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1 ? exported.default : exported;
+  const config = parseConfig(value, file);
+  for (const warning of configWarnings(config)) {
+    if (!warned.has(warning)) process.stderr.write(`reprompt: warning: ${file}: ${warning}\n`);
+    warned.add(warning);
+  }
+  return config;
 }

@@ -1,5 +1,6 @@
 // The shape of reprompt.config.js, validated before anything runs.
 import {z} from "zod";
+import {strictDeep} from "./strict.ts";
 import {priceSchema, studyFields} from "./study.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, '-', '_' or '.'");
@@ -53,6 +54,12 @@ const openaiModel = z.object({
   backend: z.literal("openai"),
   baseURL: z.string().url("must be a URL such as http://127.0.0.1:8000/v1"),
   model: z.string().min(1),
+  /**
+   * The checkpoint behind `model`, as you know it (a Hub commit, a GGUF file's sha256, an Ollama digest): part of
+   * the model's identity and of every request key, so a new checkpoint behind the same URL and name never
+   * reuses the old one's completions. Change it whenever you swap weights.
+   */
+  revision: z.string().min(1).optional(),
   /** Name of the environment variable holding the API key (the key itself never goes in this file). */
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name, e.g. OPENAI_API_KEY").optional(),
   concurrency: z.number().int().positive().optional(),
@@ -112,13 +119,14 @@ export const embeddingsSchema = z.discriminatedUnion("kind", [
   z.object({kind: z.literal("lexical"), ...embeddingCommon})
 ]);
 
-export const configSchema = z.object({
+/** Strict at every depth (see strict.ts): a misspelt key anywhere is an error, never silently dropped. */
+export const configSchema = strictDeep(z.object({
   datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}]),
   models: z.array(modelSchema).default([]),
   embeddings: embeddingsSchema.optional(),
   /** Your own study: prompts, profiles and experiments (loaders/config/study.ts). */
   ...studyFields
-});
+}));
 
 export type RepromptConfigInput = z.input<typeof configSchema>;
 export type RepromptConfig = z.output<typeof configSchema>;

@@ -1,9 +1,10 @@
 // Reads problem files in the JSONL schema of data/sample-problems.jsonl (documented in data/demo/README.md).
-import {fieldPath} from "../config/fieldPath.ts";
+import {BadLines, MAX_REPORTED_BAD_LINES} from "../config/badLines.ts";
+import {parseStrict, strictDeep} from "../config/strict.ts";
 import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {normaliseDifficulty} from "./difficulty.ts";
-import type {Problem} from "./problem.ts";
+import {judgeDefect, type Problem} from "./problem.ts";
 
 const testCase = z.object({input: z.string(), output: z.string()});
 
@@ -16,7 +17,8 @@ const solution = z.object({
   failure_reason: z.string().nullish()
 });
 
-const problemRow = z
+/** Strict (see config/strict.ts): a misspelt key (`time_limit`, `generated_test`) is an error, not a silent default. */
+const problemRow = strictDeep(z
   .object({
     id: z.string().min(1),
     dataset: z.string().min(1),
@@ -24,6 +26,10 @@ const problemRow = z
     origin: z.unknown().optional(),
     name: z.string().nullish(),
     url: z.string().nullish(),
+    /** Where the problem comes from, and free-text notes about its statement or tests (kept with the data, unused). */
+    source_site: z.string().nullish(),
+    description_note: z.string().nullish(),
+    tests_note: z.string().nullish(),
     difficulty: z.union([z.record(z.string(), z.unknown()), z.string()]).nullish(),
     description: z.string().nullish(),
     io_mode: z.enum(["stdio", "function"]),
@@ -41,12 +47,15 @@ const problemRow = z
     if (row.io_mode === "function" && !row.fn_name) {
       ctx.addIssue({code: "custom", path: ["fn_name"], message: 'required when io_mode is "function"'});
     }
-  });
+  }));
 
 export type ProblemRow = z.input<typeof problemRow>;
 
-/** A problem file could not be read; the message names the file, line and field. */
+/** A problem file could not be read; the message names the file, line and field (of every bad line, up to a cap). */
 export class ProblemFileError extends Error {
+  /** Every bad line found (the first is this error's own line and field); `badLines` counts those past the cap too. */
+  others: ProblemFileError[] = [];
+  badLines = 1;
   constructor(
     readonly file: string,
     readonly line: number,
@@ -56,12 +65,36 @@ export class ProblemFileError extends Error {
     super(`${file}:${line}: ${field ? `field \`${field}\`: ` : ""}${problem}`);
     this.name = "ProblemFileError";
   }
+
+  /** One error for several bad lines: each on its own line of the message, then how many more were not shown. */
+  static several(errors: ProblemFileError[], badLines: BadLines): ProblemFileError {
+    const first = errors[0]!;
+    if (badLines.count === 1) return first;
+    const combined = new ProblemFileError(first.file, first.line, first.field, "");
+    combined.others = errors.slice(1);
+    combined.badLines = badLines.count;
+    combined.message = badLines.message(first.file);
+    return combined;
+  }
 }
 
-/** Parses one JSONL text; `file` is only used in error messages. */
-export function parseProblemsJsonl(text: string, file: string): Problem[] {
+export {MAX_REPORTED_BAD_LINES};
+
+export interface ProblemFileOptions {
+  /** Refuse problems with no test at all (nothing to judge a program on), as `problems` and `judge` do. Default false. */
+  requireTests?: boolean;
+}
+
+/** Parses one JSONL text; `file` is only used in error messages. Every bad line is reported (up to a cap). */
+export function parseProblemsJsonl(text: string, file: string, options: ProblemFileOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
+  const errors: ProblemFileError[] = [];
+  const badLines = new BadLines();
+  const bad = (error: ProblemFileError) => {
+    if (badLines.shown.length < MAX_REPORTED_BAD_LINES) errors.push(error);
+    badLines.add(error.message);
+  };
   const lines = text.split("\n");
   lines.forEach((raw, index) => {
     const lineNo = index + 1;
@@ -70,32 +103,39 @@ export function parseProblemsJsonl(text: string, file: string): Problem[] {
     try {
       json = JSON.parse(raw);
     } catch (error) {
-      throw new ProblemFileError(file, lineNo, null, `not valid JSON (${(error as Error).message})`);
+      return bad(new ProblemFileError(file, lineNo, null, `not valid JSON (${(error as Error).message})`));
     }
-    const parsed = problemRow.safeParse(json);
-    if (!parsed.success) {
-      const [first, ...rest] = parsed.error.issues;
-      const more = rest.slice(0, 4).map((i) => `; field \`${fieldPath(i.path)}\`: ${i.message}`).join("");
-      throw new ProblemFileError(file, lineNo, fieldPath(first.path) || null, first.message + more);
+    const parsed = parseStrict(problemRow, json);
+    if (!parsed.data) {
+      const [first, ...rest] = parsed.fields;
+      const more = rest.slice(0, 4).map((i) => `; field \`${i.path}\`: ${i.message}`).join("");
+      return bad(new ProblemFileError(file, lineNo, first!.path || null, first!.message + more));
     }
     const row = parsed.data;
     const ref = `${row.dataset}/${row.id}`;
     const earlier = seen.get(ref);
-    if (earlier) throw new ProblemFileError(file, lineNo, "id", `duplicate id ${JSON.stringify(row.id)} (also on line ${earlier})`);
+    if (earlier) return bad(new ProblemFileError(file, lineNo, "id", `duplicate id ${JSON.stringify(row.id)} (also on line ${earlier})`));
     seen.set(ref, lineNo);
-    problems.push(fromRow(row));
+    const problem = fromRow(row);
+    if (options.requireTests && judgeDefect(problem) === "no_tests") {
+      return bad(
+        new ProblemFileError(file, lineNo, null, `problem ${JSON.stringify(row.id)} has no test at all (public_tests, private_tests and generated_tests are empty): it cannot be judged, every program would pass`)
+      );
+    }
+    problems.push(problem);
   });
+  if (errors.length > 0) throw ProblemFileError.several(errors, badLines);
   return problems;
 }
 
-export function readProblemsJsonl(file: string): Problem[] {
+export function readProblemsJsonl(file: string, options: ProblemFileOptions = {}): Problem[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new ProblemFileError(file, 0, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
-  return parseProblemsJsonl(text, file);
+  return parseProblemsJsonl(text, file, options);
 }
 
 function fromRow(row: z.output<typeof problemRow>): Problem {

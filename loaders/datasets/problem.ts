@@ -71,3 +71,18 @@ export function hiddenTests(problem: Problem): TestCase[] {
 export function problemRef(problem: Pick<Problem, "dataset" | "id">): string {
   return `${problem.dataset}/${problem.id}`;
 }
+
+/**
+ * Why a problem cannot be judged, or null. With no test at all, `judge` would call any program "accepted"
+ * having run nothing: `problems` and `judge` refuse it. With no hidden test (private + generated), a final
+ * program in an experiment would be: datasets skip and count it (`judge` still runs its public tests).
+ */
+export function judgeDefect(problem: Pick<Problem, "tests">): "no_tests" | "no_hidden_tests" | null {
+  if (problem.tests.private.length + problem.tests.generated.length > 0) return null;
+  return problem.tests.public.length === 0 ? "no_tests" : "no_hidden_tests";
+}
+
+/** Multi-turn feedback and n@k's choice of submissions run the public tests: without any they have nothing to run. */
+export function hasPublicTests(problem: Pick<Problem, "tests">): boolean {
+  return problem.tests.public.length > 0;
+}

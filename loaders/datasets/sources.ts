@@ -4,7 +4,7 @@ import {hashOf, projectRoot, type Store} from "../store/index.ts";
 import {readCodeContests} from "./codecontests.ts";
 import {readProblemsJsonl} from "./jsonl.ts";
 import {isRemotePath, type DatasetLoad} from "./parquet.ts";
-import type {Problem} from "./problem.ts";
+import {judgeDefect, type Problem} from "./problem.ts";
 import {readTaco, type TacoDifficulty} from "./taco.ts";
 
 /** A problem file in the project's JSONL schema (the demo benchmark is one). */
@@ -48,6 +48,16 @@ export function resolveProjectPath(path: string): string {
 
 /** Reads a source and says what was left out (`skipped`) or kept with a caveat (`flagged`), by reason. */
 export async function loadSourceReport(source: DatasetSource): Promise<DatasetLoad> {
+  const load = await readSource(source);
+  const judgeable = load.problems.filter((problem) => {
+    const defect = judgeDefect(problem);
+    if (defect) load.skipped[defect] = (load.skipped[defect] ?? 0) + 1;
+    return !defect;
+  });
+  return {...load, problems: judgeable};
+}
+
+async function readSource(source: DatasetSource): Promise<DatasetLoad> {
   switch (source.kind) {
     case "jsonl":
       return {problems: readProblemsJsonl(resolveProjectPath(source.path)), skipped: {}, flagged: {}};

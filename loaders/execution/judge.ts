@@ -87,10 +87,16 @@ function toOutcome(t: WorkerTestResult, offset: number): TestOutcome {
   return outcome;
 }
 
+/** Judging was asked for with no test: a caller's mistake, never a verdict. */
+export class NoTestsError extends Error {
+  override name = "NoTestsError";
+}
+
 /** Runs a program on tests in the sandbox and sums up the verdict (the first non-accepted test decides). */
 export async function judgeTests(pool: SandboxPool, request: JudgeRequest): Promise<ExecutionResult> {
   const offset = request.firstIndex ?? 0;
-  if (request.tests.length === 0) return {verdict: "accepted", failedTest: null, testsRun: 0, tests: [], timeMs: 0};
+  // "accepted" means at least one test ran and passed; with none, nothing was checked (see judgeDefect).
+  if (request.tests.length === 0) throw new NoTestsError("no tests to run: a program is accepted only when at least one test ran");
   const reply = await pool.run({
     code: request.code,
     tests: request.tests.map((t) => ({input: t.input, output: t.output})),
@@ -112,6 +118,7 @@ export async function judgeTests(pool: SandboxPool, request: JudgeRequest): Prom
   }
   const tests = reply.tests.map((t) => toOutcome(t, offset));
   const failed = tests.find((t) => t.verdict !== "accepted");
+  if (!failed && tests.length === 0) return {verdict: "runtime_error", failedTest: null, testsRun: 0, tests, timeMs: reply.time_ms, sandboxError: "the sandbox reported no test results"};
   return {verdict: failed?.verdict ?? "accepted", failedTest: failed?.index ?? null, testsRun: tests.length, tests, timeMs: reply.time_ms};
 }
 

@@ -59,6 +59,7 @@ export async function renderFeedback(kind: FeedbackKind, problem: Problem, code:
   if (!isFeedbackKind(kind)) throw new FeedbackError(`unknown feedback kind ${JSON.stringify(kind)} (expected ${FEEDBACK_KINDS.join(", ")})`);
   const limits = limitsFor(problem, options.limits);
   const {tests, firstIndex} = selectTests(problem, "public");
+  if (tests.length === 0) throw new FeedbackError(`problem ${problem.id} has no public tests: there is nothing to run, so no feedback to give (multi-turn runs skip such problems)`);
   const maxValueChars = options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS;
   const publicResults = await judgeTests(pool, {
     code,

@@ -2,10 +2,18 @@
 // strategies is noise; its spread tells how large a difference must be to mean anything at this sample size.
 import {bootstrapMean, pairedDifference} from "../metrics/index.ts";
 import {groupBy, provenanceOf, round} from "./common.ts";
-import {figureRun} from "./runs.ts";
+import {loadExperiment} from "../trajectories/experiment.ts";
+import {loaderInputs} from "./loaderInputs.ts";
+import {figureRun, siteProfile} from "./runs.ts";
 import {perProblemPassAtK} from "./singleTurnGrid.ts";
 
-export async function calibrationTable(profile?: string) {
+export async function calibrationTable(profile = siteProfile()) {
+  // The page also shows the explorer, which reads other experiments: it says which of them lack this profile.
+  const explorer = await loaderInputs("explorer.parquet", profile);
+  const experiment = await loadExperiment("single-turn-grid");
+  if (!experiment.profiles[profile]) {
+    return {status: "no-profile" as const, profile, experiment: experiment.name, profiles: Object.keys(experiment.profiles), explorer};
+  }
   const run = await figureRun("single-turn-grid", profile);
   const k = 1;
   const baselineModels = run.record.models.filter((m) => m.nullBaseline);
@@ -46,5 +54,5 @@ export async function calibrationTable(profile?: string) {
       intervalsExcludingZero: excluding
     });
   }
-  return {provenance: provenanceOf(run, "Calibration: the null baseline's spread"), strategies, summary};
+  return {status: "ok" as const, provenance: provenanceOf(run, "Calibration: the null baseline's spread"), strategies, summary, explorer};
 }

@@ -7,19 +7,22 @@ import {DuckDBInstance} from "@duckdb/node-api";
 import {openDefaultStore, sqlString} from "../store/index.ts";
 import type {RequestRecord} from "../trajectories/completions.ts";
 import {groupBy} from "./common.ts";
-import {figureRun} from "./runs.ts";
+import {loadExperiment} from "../trajectories/experiment.ts";
+import {figureRun, siteProfile} from "./runs.ts";
 
 const PER_CELL = 2;
+const EXPLORER_COLUMNS = ["experiment", "model", "strategy", "problem", "problem_name", "difficulty", "prompt", "reply", "code", "verdict", "feedback"];
 const MAX_TEXT = 6000;
 
 function cut(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n…[${text.length - MAX_TEXT} more characters]` : text;
 }
 
-export async function explorerParquet(experiments = ["feedback-granularity", "cot-retry"], profile?: string): Promise<Buffer> {
+export async function explorerParquet(experiments = ["feedback-granularity", "cot-retry"], profile = siteProfile()): Promise<Buffer> {
   const rows: Array<Record<string, string | number | boolean | null>> = [];
   const runs = [];
-  for (const name of experiments) runs.push({name, run: await figureRun(name, profile)});
+  // An experiment without this profile has no trajectories here; the page says which (calibration.json's `explorer`).
+  for (const name of experiments) if ((await loadExperiment(name)).profiles[profile]) runs.push({name, run: await figureRun(name, profile)});
   // Opened after the runs, so it sees every request they stored.
   const store = openDefaultStore();
   try {
@@ -59,8 +62,10 @@ export async function explorerParquet(experiments = ["feedback-granularity", "co
 }
 
 /** Writes rows (JSON-typed) to a zstd Parquet file through DuckDB and returns its bytes. */
-export async function rowsToParquet(rows: Array<Record<string, unknown>>): Promise<Buffer> {
-  if (rows.length === 0) throw new Error("rowsToParquet: no rows (a Parquet table needs at least its columns)");
+export async function rowsToParquet(rows: Array<Record<string, unknown>>, emptyColumns: readonly string[] = EXPLORER_COLUMNS): Promise<Buffer> {
+  // No rows: the table still has its columns (all text), so the page reads it and says there is nothing.
+  const empty = rows.length === 0;
+  if (empty) rows = [Object.fromEntries(emptyColumns.map((c) => [c, ""]))];
   const dir = mkdtempSync(join(tmpdir(), "reprompt-rows-"));
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
@@ -72,7 +77,7 @@ export async function rowsToParquet(rows: Array<Record<string, unknown>>): Promi
     // Whole numbers arrive as BIGINT, which the browser's Arrow reads as BigInt (Plot and tables choke on it).
     const columns = (await connection.runAndReadAll("DESCRIBE rows")).getRowObjectsJson() as Array<{column_name: string; column_type: string}>;
     const select = columns.map((c) => (c.column_type === "BIGINT" ? `"${c.column_name}"::INTEGER AS "${c.column_name}"` : `"${c.column_name}"`)).join(", ");
-    await connection.run(`COPY (SELECT ${select} FROM rows) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
+    await connection.run(`COPY (SELECT ${select} FROM rows${empty ? " WHERE false" : ""}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
     return readFileSync(out);
   } finally {
     connection.closeSync();

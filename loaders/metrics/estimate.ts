@@ -1,4 +1,5 @@
 // The core of `reprompt estimate`: per-trajectory outcomes (JSONL) in, pass@k and pass n@k with intervals out.
+import {BadLines} from "../config/badLines.ts";
 import {fieldPath} from "../config/fieldPath.ts";
 import {z} from "zod";
 import type {Interval} from "./bootstrap.ts";
@@ -48,6 +49,7 @@ const rowSchema = z.object({
 export function parseEstimateInput(lines: readonly string[], file = "input"): EstimateProblem[] {
   const problems: EstimateProblem[] = [];
   const seen = new Map<string | number, number>();
+  const bad = new BadLines();
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (!raw.trim()) return;
@@ -55,21 +57,22 @@ export function parseEstimateInput(lines: readonly string[], file = "input"): Es
     try {
       json = JSON.parse(raw);
     } catch (error) {
-      throw new EstimateInputError(`${file}:${line}: not valid JSON (${(error as Error).message})`);
+      return bad.add(`${file}:${line}: not valid JSON (${(error as Error).message})`);
     }
     const parsed = rowSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = fieldPath(issue.path);
-      throw new EstimateInputError(`${file}:${line}: ${field ? `field "${field}": ` : ""}${describeIssue(issue, json)}`);
+      return bad.add(`${file}:${line}: ${field ? `field "${field}": ` : ""}${describeIssue(issue, json)}`);
     }
     const id = parsed.data.problem_id;
     if (seen.has(id)) {
-      throw new EstimateInputError(`${file}:${line}: field "problem_id": ${JSON.stringify(id)} already appeared on line ${seen.get(id)}`);
+      return bad.add(`${file}:${line}: field "problem_id": ${JSON.stringify(id)} already appeared on line ${seen.get(id)}`);
     }
     seen.set(id, line);
     problems.push({problemId: id, line, trajectories: parsed.data.trajectories});
   });
+  if (bad.count > 0) throw new EstimateInputError(bad.message(file));
   if (problems.length === 0) throw new EstimateInputError(`${file}: no problems (the file has no non-blank lines)`);
   return problems;
 }

@@ -39,6 +39,8 @@ export class CompletionService {
   /** Completions obtained from the backend (not the store) in this process: the "paid for" count. */
   requested = 0;
   reused = 0;
+  /** Completions asked of a backend and not yet arrived: what an interruption now would discard. */
+  inFlight = 0;
   private inflight = new Map<string, Promise<{key: string; record: RequestRecord}>>();
 
   constructor(
@@ -103,33 +105,51 @@ export class CompletionService {
     run: number[]
   ): Promise<Array<{key: string; record: RequestRecord}>> {
     const first = run[0];
-    const completions = await backend.complete({
-      messages: base.messages,
-      sampling: {...base.sampling, seed: base.sampling.seed + first},
-      n: run.length,
-      problem: base.problem
-    });
-    if (completions.length !== run.length) {
-      throw new Error(`${backend.description}: asked for ${run.length} completions, got ${completions.length}`);
-    }
-    const createdAt = this.now().toISOString();
-    const out = completions.map((completion, i) => {
-      const sampleIndex = run[i];
-      const record: RequestRecord = {
-        backend: backend.identity,
+    const stored = new Map<number, {key: string; record: RequestRecord}>();
+    // Stored as each response arrives, before anyone sees it: a kill after that loses nothing that was paid
+    // for, even while other chunks of the same request are still on their way.
+    const storeArrived = (completions: Completion[]) => {
+      const fresh = completions.filter((c) => c.index >= 0 && c.index < run.length && !stored.has(c.index));
+      if (fresh.length === 0) return;
+      const createdAt = this.now().toISOString();
+      const out = fresh.map((completion) => {
+        const sampleIndex = run[completion.index];
+        const record: RequestRecord = {
+          backend: backend.identity,
+          messages: base.messages,
+          sampling: base.sampling,
+          sampleIndex,
+          problem: base.problem ? `${base.problem.dataset}/${base.problem.id}` : null,
+          completion: {...completion, index: 0, seed: base.sampling.seed + sampleIndex},
+          createdAt
+        };
+        const entry = {key: this.key(backend, {...base, sampleIndex}), record};
+        stored.set(completion.index, entry);
+        return entry;
+      });
+      this.store.putWithKeys("request", out.map(({key, record}) => ({key, data: record})));
+      this.requested += out.length;
+      this.inFlight -= out.length;
+    };
+    this.inFlight += run.length;
+    let completions: Completion[];
+    try {
+      completions = await backend.complete({
         messages: base.messages,
-        sampling: base.sampling,
-        sampleIndex,
-        problem: base.problem ? `${base.problem.dataset}/${base.problem.id}` : null,
-        completion: {...completion, index: 0, seed: base.sampling.seed + sampleIndex},
-        createdAt
-      };
-      return {key: this.key(backend, {...base, sampleIndex}), record};
-    });
-    // Stored before anyone sees them: a crash after this line loses nothing that was paid for.
-    this.store.putWithKeys("request", out.map(({key, record}) => ({key, data: record})));
-    this.requested += out.length;
-    return out;
+        sampling: {...base.sampling, seed: base.sampling.seed + first},
+        n: run.length,
+        problem: base.problem,
+        onCompletions: storeArrived
+      });
+      if (completions.length !== run.length) {
+        throw new Error(`${backend.description}: asked for ${run.length} completions, got ${completions.length}`);
+      }
+      storeArrived(completions);
+    } finally {
+      // What never arrived is no longer in flight (failed or discarded).
+      this.inFlight -= run.length - stored.size;
+    }
+    return run.map((_, i) => stored.get(i)!);
   }
 }
 

@@ -1,5 +1,5 @@
 // Experiment definitions: what to run (problems × models × strategies × samples), validated before any request.
-import {fieldPath} from "../config/fieldPath.ts";
+import {parseStrict, strictDeep} from "../config/strict.ts";
 import {readdirSync} from "node:fs";
 import {join} from "node:path";
 import {pathToFileURL} from "node:url";
@@ -35,7 +35,8 @@ const profileSchema = z.object({
 /** The figure of experiments without a dedicated page (src/your-experiments.md). */
 export const YOUR_EXPERIMENTS = "your-experiments";
 
-export const experimentSchema = z.object({
+/** Strict at every depth: a misspelt key in a definition is an error naming it (see config/strict.ts). */
+export const experimentSchema = strictDeep(z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-'"),
   title: z.string().min(1),
   /** Which figure (page) this experiment feeds; without a page of its own, the generic "Your experiments". */
@@ -44,7 +45,7 @@ export const experimentSchema = z.object({
   /** The strategy id every other one is compared with on "Your experiments" (default: each profile's first). */
   baseline: z.string().min(1).optional(),
   profiles: z.record(z.string(), profileSchema).refine((p) => Object.keys(p).length > 0, "at least one profile")
-});
+}));
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
@@ -66,16 +67,16 @@ export class ExperimentError extends Error {
 
 /** Validates a definition; errors name the experiment and the field. */
 export function parseExperiment(input: unknown, where: string): Experiment {
-  const parsed = experimentSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ExperimentError(`${where}: field \`${fieldPath(issue.path) || "(root)"}\`: ${issue.message}`);
+  const parsed = parseStrict(experimentSchema, input);
+  if (!parsed.data) {
+    const {problems} = parsed;
+    throw new ExperimentError(problems.length === 1 ? `${where}: ${problems[0]}` : `${where}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
   const profiles: Record<string, Profile> = {};
   for (const [name, profile] of Object.entries(parsed.data.profiles)) {
-    profiles[name] = {...profile, strategies: profile.strategies.map(parseStrategy)};
+    profiles[name] = {...profile, strategies: profile.strategies.map((s) => parseStrategy(s))};
     for (const [n, k] of profile.nk ?? []) {
-      if (n > k) throw new ExperimentError(`${where}: field \`profiles.${name}.nk\`: ${n}@${k} submits more programs than it samples`);
+      if (n > k) throw new ExperimentError(`${where}: profiles.${name}.nk: ${n}@${k} submits more programs than it samples`);
     }
   }
   return {...parsed.data, profiles, source: "file"};
@@ -122,7 +123,7 @@ export async function loadExperimentFile(name: string, dir = EXPERIMENTS_DIR): P
   const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {default?: {default?: unknown} | unknown};
   const definition = (module.default as {default?: unknown} | undefined)?.default ?? module.default;
   const experiment = parseExperiment(definition, file);
-  if (experiment.name !== name) throw new ExperimentError(`${file}: field \`name\`: "${experiment.name}" must match the file name "${name}"`);
+  if (experiment.name !== name) throw new ExperimentError(`${file}: name: "${experiment.name}" must match the file name "${name}"`);
   return experiment;
 }
 

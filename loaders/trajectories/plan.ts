@@ -1,13 +1,13 @@
 // What a run of one experiment profile consists of (problems × models × strategies × samples), resolved before any request.
 import {createBackend, HUMAN_MODEL, type ModelBackend} from "../backends/index.ts";
 import {configCatalog, type ModelConfig, type RepromptConfig} from "../config/index.ts";
-import {DEMO_SOURCE, loadSource, storeProblems, type DatasetSource, type Problem} from "../datasets/index.ts";
+import {DEMO_SOURCE, hasPublicTests, loadSourceReport, storeProblems, type DatasetSource, type Problem} from "../datasets/index.ts";
 import {limitsFor} from "../execution/index.ts";
 import type {PromptEntry} from "../prompts/index.ts";
 import type {Store} from "../store/index.ts";
 import {ExperimentError, profileOf, type Experiment, type Profile} from "./experiment.ts";
 import {samplingFor} from "./sampling.ts";
-import {checkStrategy, strategyId} from "./strategy.ts";
+import {checkStrategy, maxTurnsOf, strategyId} from "./strategy.ts";
 import {trajectoryKeyMaterial, type TrajectorySpec} from "./trajectory.ts";
 
 export function resolveSource(profile: Profile, config: RepromptConfig, where: string): DatasetSource {
@@ -49,6 +49,19 @@ export function selectProblems(problems: Problem[], profile: Profile, where: str
   return selected;
 }
 
+/**
+ * Multi-turn feedback and n@k's choice of submissions run the public tests. A profile that needs them (a
+ * strategy with more than one turn, or pass n@k budgets) leaves out problems without public tests and counts
+ * them, rather than turning them into single-turn problems or problems with no candidate.
+ */
+export function withPublicTestsIfNeeded(problems: Problem[], profile: Profile, skipped: Record<string, number>): Problem[] {
+  const needsPublic = profile.strategies.some((s) => maxTurnsOf(s) > 1) || (profile.nk?.length ?? 0) > 0;
+  if (!needsPublic) return problems;
+  const kept = problems.filter(hasPublicTests);
+  if (kept.length < problems.length) skipped.no_public_tests = (skipped.no_public_tests ?? 0) + problems.length - kept.length;
+  return kept;
+}
+
 /** Everything a profile names, checked (prompts included): what a dry run reports and a run does. */
 export interface ResolvedProfile {
   where: string;
@@ -56,6 +69,8 @@ export interface ResolvedProfile {
   source: DatasetSource;
   modelConfigs: ModelConfig[];
   problems: Problem[];
+  /** Problems of the dataset left out, by reason (`no_hidden_tests`, `no_public_tests`, the readers' own). */
+  skipped: Record<string, number>;
   catalog: readonly PromptEntry[];
 }
 
@@ -70,8 +85,10 @@ export async function resolveProfile(experiment: Experiment, profileName: string
   );
   const source = resolveSource(profile, config, where);
   const modelConfigs = resolveModels(profile, config, where);
-  const problems = selectProblems(await loadSource(source), profile, where);
-  return {where, profile, source, modelConfigs, problems, catalog};
+  const load = await loadSourceReport(source);
+  const skipped = {...load.skipped};
+  const problems = selectProblems(withPublicTestsIfNeeded(load.problems, profile, skipped), profile, where);
+  return {where, profile, source, modelConfigs, problems, skipped, catalog};
 }
 
 export interface PlannedUnit {

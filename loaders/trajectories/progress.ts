@@ -9,7 +9,8 @@ export interface ProgressState {
 }
 
 export interface ProgressSink {
-  start(label: string, total: number): void;
+  /** `total`: trajectories this run must compute; `reused`: those already in the store (not counted as progress). */
+  start(label: string, total: number, reused?: number): void;
   update(state: ProgressState): void;
   stop(state: ProgressState): void;
 }
@@ -25,12 +26,30 @@ function faultText(faults: Record<string, number>): string {
   return parts.length ? ` · faults ${parts.join(" ")}` : "";
 }
 
-/** The line a log gets: done/total, rate, tokens, faults and ETA. */
+/** Below this much elapsed time or work a rate says nothing (one trajectory in 1 ms is not 1000/s). */
+const MIN_RATE_SECONDS = 1;
+
+/** Trajectories per second of this run's own work, or null while there is too little to tell. */
+export function rateOf(done: number, elapsedS: number): number | null {
+  return done > 0 && elapsedS >= MIN_RATE_SECONDS ? done / elapsedS : null;
+}
+
+/** Time left at the current rate: "?" until there is a rate, "0s" when nothing is left. */
+export function etaText(state: ProgressState, elapsedS: number): string {
+  if (state.done >= state.total) return "0s";
+  const rate = rateOf(state.done, elapsedS);
+  return rate === null ? "?" : formatDuration((state.total - state.done) / rate);
+}
+
+function rateText(done: number, elapsedS: number): string {
+  const rate = rateOf(done, elapsedS);
+  return rate === null ? "–" : rate.toFixed(1);
+}
+
+/** The line a log gets: done/total (this run's work only), rate, tokens, faults and ETA. */
 export function progressLine(label: string, state: ProgressState, elapsedS: number): string {
-  const rate = state.done / Math.max(elapsedS, 1e-9);
-  const eta = (state.total - state.done) / rate;
   const pct = state.total ? Math.floor((100 * state.done) / state.total) : 100;
-  return `[${label}] ${state.done}/${state.total} trajectories (${pct}%) · ${rate.toFixed(1)}/s · ${state.tokens.toLocaleString("en")} tokens · ETA ${formatDuration(eta)}${faultText(state.faults)}`;
+  return `[${label}] ${state.done}/${state.total} trajectories (${pct}%) · ${rateText(state.done, elapsedS)}/s · ${state.tokens.toLocaleString("en")} tokens · ETA ${etaText(state, elapsedS)}${faultText(state.faults)}`;
 }
 
 /** A bar when `stream` is a TTY, otherwise a line every `everyMs` (and at the end). */
@@ -40,24 +59,23 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, ever
   let lastLine = 0;
   let bar: cliProgress.SingleBar | null = null;
   return {
-    start(l, total) {
+    start(l, total, reused = 0) {
+      stream.write(`[${l}] ${total} trajectories to run${reused ? ` (${reused} already in the store)` : ""}\n`);
       label = l;
       started = now();
       lastLine = started;
       if (stream.isTTY) {
         bar = new cliProgress.SingleBar(
-          {stream, format: `${l} [{bar}] {value}/{total} · {rate}/s · {tokens} tokens · ETA {eta_formatted}{faults}`, hideCursor: true},
+          {stream, format: `${l} [{bar}] {value}/{total} · {rate}/s · {tokens} tokens · ETA {eta}{faults}`, hideCursor: true},
           cliProgress.Presets.shades_classic
         );
-        bar.start(total, 0, {rate: "0.0", tokens: "0", faults: ""});
-      } else {
-        stream.write(`[${l}] ${total} trajectories to run\n`);
+        bar.start(total, 0, {rate: "–", tokens: "0", eta: "?", faults: ""});
       }
     },
     update(state) {
       const elapsed = (now() - started) / 1000;
       if (bar) {
-        bar.update(state.done, {rate: (state.done / Math.max(elapsed, 1e-9)).toFixed(1), tokens: state.tokens.toLocaleString("en"), faults: faultText(state.faults)});
+        bar.update(state.done, {rate: rateText(state.done, elapsed), tokens: state.tokens.toLocaleString("en"), eta: etaText(state, elapsed), faults: faultText(state.faults)});
       } else if (now() - lastLine >= everyMs) {
         lastLine = now();
         stream.write(progressLine(label, state, elapsed) + "\n");

@@ -10,11 +10,12 @@ import type {Experiment, Profile} from "./experiment.ts";
 import {prepareRun, resolveProfile, type PreparedRun} from "./plan.ts";
 import {runTokenTotals, type TokenTotal} from "./runTotals.ts";
 import {renderTurnFeedback} from "./feedback.ts";
+import {checkServerIdentities} from "./identity.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
 import {strategyId} from "./strategy.ts";
 import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, type TrajectorySpec} from "./trajectory.ts";
 
-export {resolveModels} from "./plan.ts";
+export {resolveModels, resolveSource, withPublicTestsIfNeeded} from "./plan.ts";
 
 export interface RunOptions {
   profile: string;
@@ -28,6 +29,12 @@ export interface RunOptions {
   now?: () => Date;
   /** Called once the run is planned, before any request (the CLI prints the estimate here). */
   onPlan?: (prepared: PreparedRun) => void;
+  /** Resume although a server reports a different model than the one stored completions came from. */
+  acceptIdentityChange?: boolean;
+  /** Aborting stops the run: no new work starts, requests in flight are dropped, and it throws RunInterrupted. */
+  signal?: AbortSignal;
+  /** Told one line about problems left out (default: stderr). */
+  report?: (line: string) => void;
 }
 
 export interface RunModel {
@@ -61,9 +68,22 @@ export interface RunRecord {
   finishedAt: string;
   /** `requestsSent`: backend requests (HTTP attempts for openai, retries included) made by this process. */
   counts: {created: number; reused: number; completionsRequested: number; completionsReused: number; requestsSent: number};
+  /** Problems of the dataset left out, by reason (`no_hidden_tests`, `no_public_tests`, the readers' own). */
+  skipped: Record<string, number>;
   faults: Record<string, number>;
   /** Token usage the servers reported, per model and strategy, over all of the run's trajectories. */
   tokens: TokenTotal[];
+}
+
+/** A run stopped on request (SIGINT): what this run stored and what it discarded. Re-running resumes. */
+export class RunInterrupted extends Error {
+  override name = "RunInterrupted";
+  constructor(readonly counts: {completionsStored: number; inFlightDiscarded: number; trajectoriesStored: number; trajectoriesLeft: number}) {
+    super(
+      `stopped: ${counts.completionsStored} stored, ${counts.inFlightDiscarded} in flight discarded; re-run to resume ` +
+        `(this run stored ${counts.completionsStored} completions and ${counts.trajectoriesStored} trajectories; ${counts.trajectoriesLeft} trajectories left)`
+    );
+  }
 }
 
 export interface RunSummary {
@@ -77,7 +97,11 @@ export interface RunSummary {
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary> {
   const config = options.config ?? (await loadConfig());
   const resolved = await resolveProfile(experiment, options.profile, config);
-  const {profile, source, modelConfigs} = resolved;
+  const {profile, source, modelConfigs, skipped} = resolved;
+  const report = options.report ?? ((line: string) => process.stderr.write(line + "\n"));
+  if (Object.keys(skipped).length) {
+    report(`dataset ${source.name}: ${Object.entries(skipped).map(([reason, n]) => `${n} skipped (${reason.replaceAll("_", " ")})`).join(", ")}`);
+  }
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const store = options.store ?? openDefaultStore();
@@ -89,6 +113,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     backends = prepared.backends;
     const {units, missing, problemKeys} = prepared;
     options.onPlan?.(prepared);
+    // Before any request (and only when there is something to ask): each server still serves what the stored
+    // completions under its key came from. A finished run needs no server at all.
+    if (missing.length) {
+      const needed = backends.filter((b) => missing.some((u) => u.spec.backend === b));
+      for (const line of await checkServerIdentities(store, needed, {accept: options.acceptIdentityChange, now})) report(line);
+    }
     // A backend may outlive one run (tests, RFT's two runs): count this run's requests only.
     const requestsBefore = backends.reduce((n, b) => n + b.stats().requests, 0);
     const completions = new CompletionService(store, now);
@@ -98,11 +128,21 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       for (const b of backends) for (const [k, n] of Object.entries(b.stats().faults)) all[k] = (all[k] ?? 0) + n;
       return all;
     };
-    let done = units.length - missing.length;
+    // Progress, rate and ETA count only this run's work: trajectories already in the store are not "done" now.
+    const reused = units.length - missing.length;
+    let done = 0;
     let tokens = 0;
-    progress.start(`${experiment.name}/${options.profile}`, units.length);
-    progress.update({done, total: units.length, tokens, faults: {}});
-    if (missing.length) {
+    progress.start(`${experiment.name}/${options.profile}`, missing.length, reused);
+    progress.update({done, total: missing.length, tokens, faults: {}});
+    const signal = options.signal;
+    let inFlightAtStop = 0;
+    const onStop = () => {
+      inFlightAtStop = completions.inFlight;
+      // Closing a backend aborts its requests in flight: their answers, if any, are discarded.
+      for (const backend of backends) void backend.close();
+    };
+    signal?.addEventListener("abort", onStop, {once: true});
+    if (missing.length && !signal?.aborted) {
       pool ??= await SandboxPool.start({lanes: options.lanes});
       const activePool = pool;
       const effects = {
@@ -110,21 +150,32 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
         judge: (request: Parameters<typeof cachedJudge>[2]) => cachedJudge(store, activePool, request),
         feedback: (...args: Parameters<TrajectoryEffects["feedback"]>) => renderTurnFeedback(store, activePool, ...args)
       };
-      await prefetchFirstCalls(missing.map((u) => u.spec), completions);
+      await prefetchFirstCalls(missing.map((u) => u.spec), completions).catch((error: unknown) => {
+        if (!signal?.aborted) throw error; // stopped: the requests were dropped on purpose
+      });
       const limiters = new Map(backends.map((b) => [b, pLimit(Math.max(2, Math.min(b.concurrency, 64)))]));
-      await Promise.all(
+      const outcomes = await Promise.allSettled(
         missing.map((unit) =>
           limiters.get(unit.spec.backend)!(async () => {
+            if (signal?.aborted) return;
             const record = await runTrajectory(unit.spec, effects);
             store.putWithKeys("trajectory", [{key: unit.key, data: record}]);
             done++;
             tokens += record.tokensIn + record.tokensOut;
-            progress.update({done, total: units.length, tokens, faults: faults()});
+            progress.update({done, total: missing.length, tokens, faults: faults()});
           })
         )
       );
+      if (!signal?.aborted) {
+        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+        if (failed) throw failed.reason;
+      }
     }
-    progress.stop({done, total: units.length, tokens, faults: faults()});
+    signal?.removeEventListener("abort", onStop);
+    progress.stop({done, total: missing.length, tokens, faults: faults()});
+    if (signal?.aborted) {
+      throw new RunInterrupted({completionsStored: completions.requested, inFlightDiscarded: inFlightAtStop, trajectoriesStored: done, trajectoriesLeft: missing.length - done});
+    }
     const record: RunRecord = {
       experiment: experiment.name,
       figure: experiment.figure,
@@ -152,6 +203,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       startedAt,
       finishedAt: now().toISOString(),
       counts: {created: missing.length, reused: units.length - missing.length, completionsRequested: completions.requested, completionsReused: completions.reused, requestsSent: backends.reduce((n, b) => n + b.stats().requests, 0) - requestsBefore},
+      skipped,
       faults: faults(),
       tokens: []
     };

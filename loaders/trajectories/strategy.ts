@@ -1,12 +1,13 @@
 // Strategies: how one trajectory is generated (single-turn CoT combination, multi-turn with feedback, CoT-retry).
 import {z} from "zod";
+import {parseStrict, strictDeep} from "../config/strict.ts";
 import {FEEDBACK_KINDS, isPromptOf, PROMPTS, type FeedbackKind, type PromptEntry} from "../prompts/index.ts";
 
 /** Prompt ids are checked against the catalog (study + config prompts) by `checkStrategy`, before any request. */
 const promptId = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "a prompt id (see `reprompt prompts`)");
 const feedbackKind = z.enum(FEEDBACK_KINDS as unknown as [string, ...string[]]);
 
-export const strategySchema = z.discriminatedUnion("kind", [
+export const strategySchema = strictDeep(z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("single"),
     reasoning: promptId.nullable().default(null),
@@ -26,7 +27,7 @@ export const strategySchema = z.discriminatedUnion("kind", [
     feedback: feedbackKind.default("binary"),
     maxTurns: z.number().int().min(1).max(3).default(3)
   })
-]);
+]));
 
 export type StrategyInput = z.input<typeof strategySchema>;
 
@@ -35,8 +36,15 @@ export type Strategy =
   | {kind: "multi"; feedback: FeedbackKind; maxTurns: number; reasoning: string | null; instruction: string; reprompt?: string}
   | {kind: "cot-retry"; feedback: FeedbackKind; maxTurns: number};
 
-export function parseStrategy(input: unknown): Strategy {
-  const s = strategySchema.parse(input) as Strategy;
+export class StrategySpecError extends Error {
+  override name = "StrategySpecError";
+}
+
+/** Validates one strategy spec (from a definition or the command line); `where` names its source in errors. */
+export function parseStrategy(input: unknown, where = "strategy"): Strategy {
+  const parsed = parseStrict(strategySchema, input);
+  if (!parsed.data) throw new StrategySpecError(`${where}: ${parsed.problems.join("; ")}`);
+  const s = parsed.data as Strategy;
   // No `reprompt: undefined` key: trajectory keys hash the strategy, and study strategies must keep theirs.
   if (s.kind === "multi" && s.reprompt === undefined) delete s.reprompt;
   return s;

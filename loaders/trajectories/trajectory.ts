@@ -1,7 +1,7 @@
 // One trajectory: attempt → public tests → feedback → next attempt …, then the final program on the hidden tests.
 import type {ModelBackend, ProblemContext, SamplingParams} from "../backends/types.ts";
 import type {Problem} from "../datasets/index.ts";
-import {hiddenTests} from "../datasets/index.ts";
+import {hasPublicTests, hiddenTests} from "../datasets/index.ts";
 import type {ExecutionResult, JudgeMode, JudgeRequest, WorkerLimits} from "../execution/index.ts";
 import {
   buildAttemptMessages,
@@ -175,6 +175,9 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
     let publicResult: ExecutionResult | null = null;
     if (extraction.code === null) {
       publicPart = {executionKey: null, verdict: "no_code", passed: false, failedTest: null, testsRun: 0};
+    } else if (!hasPublicTests(problem)) {
+      // Nothing to run before the hidden tests (runs leave such problems out of multi-turn and n@k; see run.ts).
+      publicPart = {executionKey: null, verdict: "not_run", passed: false, failedTest: null, testsRun: 0};
     } else {
       const judged = await effects.judge({
         code: extraction.code,
@@ -193,7 +196,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
     }
     const record: TurnRecord = {turn, requestKeys, promptIds, extraction: extraction.method, code: extraction.code, public: publicPart, tokensIn, tokensOut, tokensOutShared, usageMissing, nonCodeChars, totalChars};
     turns.push(record);
-    if (publicPart.passed || turn === maxTurns) break;
+    if (publicPart.passed || turn === maxTurns || publicPart.verdict === "not_run") break;
     const kind = (strategy as {feedback: FeedbackKind}).feedback;
     if (extraction.code === null || publicResult === null) {
       feedbackText = NO_CODE_FEEDBACK;
@@ -208,7 +211,7 @@ export async function runTrajectory(spec: TrajectorySpec, effects: TrajectoryEff
   }
   const last = turns[turns.length - 1];
   let final: TrajectoryRecord["final"] = {turn: last.turn, publicPassed: last.public.passed, hiddenExecutionKey: null, hiddenVerdict: null, hiddenFailedTest: null, allPassed: false};
-  if (last.public.passed && last.code !== null) {
+  if ((last.public.passed || last.public.verdict === "not_run") && last.code !== null) {
     const hidden = await effects.judge({
       code: last.code,
       ioMode: problem.ioMode,

@@ -146,16 +146,16 @@ describe("openai backend: retryable faults", () => {
     expect(b.stats().faults).toEqual({"429": 2, "5xx": 1});
   });
 
-  it("gives up after maxRetries with the last fault named, and counts connection errors", async () => {
+  it("gives up on a refused connection after one retry (not maxRetries), naming the URL, and counts it", async () => {
     const server = await fake();
     const baseURL = server.baseURL;
     await server.close();
-    const {b} = backend({baseURL}, {maxRetries: 2});
+    const {b} = backend({baseURL}, {maxRetries: 5});
     const error = await failure(b.complete(ask()));
     expect(error.fault).toBe("connection");
     expect(error.message).toContain(`${baseURL}/chat/completions`);
-    expect(error.message).toContain("gave up after 3 attempts");
-    expect(b.stats()).toMatchObject({requests: 3, retries: 2, faults: {connection: 3}});
+    expect(error.message).toContain(`connection refused at ${baseURL} (2 attempts)`);
+    expect(b.stats()).toMatchObject({requests: 2, retries: 1, faults: {connection: 2}});
   });
 
   it("backs off exponentially with jitter up to the cap", () => {

@@ -30,7 +30,7 @@ describe("benchmarks table (engine → store → SQL)", () => {
 
   it("rejects a bad config naming the field", () => {
     expect(() => parseConfig({datasets: [{kind: "jsonl", name: "a b", path: "x"}]}, "reprompt.config.js")).toThrow(
-      /reprompt\.config\.js: field `datasets\[0\]\.name`/
+      /reprompt\.config\.js: datasets\[0\]\.name: /
     );
     expect(() => parseConfig({datasets: [{kind: "jsonl", name: "a", path: "x"}, {kind: "jsonl", name: "a", path: "y"}]}, "c.js")).toThrow(/duplicate dataset name "a"/);
   });

@@ -174,9 +174,10 @@ describe("CodeContests Parquet reader", () => {
     const config = parseConfig({datasets: [{kind: "codecontests", name: "cc-test", path: file, split: "test", limit: 10}]}, "c.js");
     const reports: [DatasetSource, DatasetLoad][] = [];
     const problems = await loadSource(config.datasets[0], {report: (source, load) => reports.push([source, load])});
-    expect(problems).toHaveLength(3);
+    // Two of the rows have public tests only: nothing hidden to judge a final program on, so they are skipped too.
+    expect(problems.map((p) => p.id)).toEqual(["1548_E"]);
     expect(reports).toHaveLength(1);
-    expect(reports[0][1].skipped).toEqual({file_io: 1, no_tests: 1});
-    expect(() => parseConfig({datasets: [{kind: "codecontests", name: "cc", path: file}]}, "c.js")).toThrow(/c\.js: field `datasets\[0\]\.split`/);
+    expect(reports[0][1].skipped).toEqual({file_io: 1, no_tests: 1, no_hidden_tests: 2});
+    expect(() => parseConfig({datasets: [{kind: "codecontests", name: "cc", path: file}]}, "c.js")).toThrow(/c\.js: datasets\[0\]\.split: /);
   });
 });

@@ -179,8 +179,8 @@ describe("TACO Parquet reader", () => {
     const load = await loadSourceReport(config.datasets[0]);
     expect(load.problems.map((p) => p.id)).toEqual(["test-0"]);
     expect(() => parseConfig({datasets: [{kind: "taco", name: "t", path: file, split: "test", difficulties: ["EASYISH"]}]}, "c.js")).toThrow(
-      /c\.js: field `datasets\[0\]\.difficulties\[0\]`/
+      /c\.js: datasets\[0\]\.difficulties\[0\]: /
     );
-    expect(() => parseConfig({datasets: [{kind: "apps", name: "t", path: file}]}, "c.js")).toThrow(/c\.js: field `datasets\[0\]\.kind`/);
+    expect(() => parseConfig({datasets: [{kind: "apps", name: "t", path: file}]}, "c.js")).toThrow(/c\.js: datasets\[0\]\.kind: /);
   });
 });

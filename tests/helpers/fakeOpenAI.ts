@@ -60,6 +60,8 @@ export interface FakeOpenAIOptions {
   /** Per-request script, consulted after `faults` is exhausted; null/undefined = answer normally. */
   script?: (body: FakeChatBody, ordinal: number) => FakeFault | null | undefined;
   models?: string[];
+  /** Extra fields of every `/v1/models` entry (e.g. vLLM's `root`): what the server says it serves. */
+  modelFields?: Record<string, unknown>;
 }
 
 export interface FakeOpenAI {
@@ -71,6 +73,8 @@ export interface FakeOpenAI {
   peakActive(): number;
   /** Most chat requests open at once, served or queued: what the client had in flight. */
   peakInFlight(): number;
+  /** Swaps what `/v1/models` reports from now on (another checkpoint behind the same name). */
+  setModelFields(fields: Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +91,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const capacity = options.capacity ?? Infinity;
   const nMode = options.nMode ?? "honour";
   const text = options.text ?? defaultText;
+  let modelFields: Record<string, unknown> = {...options.modelFields};
   const faults = [...(options.faults ?? [])];
   const requests: RecordedRequest[] = [];
   let active = 0;
@@ -214,7 +219,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const record: RecordedRequest = {ordinal: requests.length, method: req.method ?? "GET", path, headers: {...req.headers}, body, rawBody, answer: "ok"};
       requests.push(record);
       if (req.method === "GET" && path === "/v1/models") {
-        const data = (options.models ?? ["fake-model"]).map((id) => ({id, object: "model", created: 0, owned_by: "fake"}));
+        const data = (options.models ?? ["fake-model"]).map((id) => ({id, object: "model", created: 0, owned_by: "fake", ...modelFields}));
         return sendJSON(res, 200, {object: "list", data});
       }
       if (req.method === "POST" && path === "/v1/chat/completions") {
@@ -238,6 +243,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     chatRequests: () => requests.filter((r) => r.path === "/v1/chat/completions"),
     peakActive: () => peakActive,
     peakInFlight: () => peakInFlight,
+    setModelFields: (fields) => {
+      modelFields = {...fields};
+    },
     close
   };
 }
