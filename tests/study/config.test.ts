@@ -46,7 +46,7 @@ describe("config study: names are checked before any request, naming the field",
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain(`field \`${field}`);
+    expect((error as Error).message).toContain(`cfg.js: ${field}`);
     expect((error as Error).message).toMatch(message);
   });
 
