@@ -63,6 +63,13 @@ export function bwrapArgs(python: PythonInfo, script: string, tmpfsBytes: number
   ];
 }
 
+/**
+ * Size of the RAM-backed /tmp a bubblewrapped worker (its runner and its spare) shares: far below any memory
+ * limit, since programs need next to no scratch space and whatever they write there is memory too (the worker
+ * also counts a runner's scratch files against the program's memory limit; see worker.py `scratch_bytes`).
+ */
+export const SCRATCH_TMPFS_BYTES = 16 << 20;
+
 export interface LaunchOptions {
   /** "auto": bubblewrap when it works here; "never": in-process layers only; "always": fail without it. */
   bubblewrap?: "auto" | "always" | "never";
@@ -92,7 +99,7 @@ export async function planLaunch(python: PythonInfo, options: LaunchOptions = {}
   const direct: Launch = {command: python.executable, args: ["-I", "-S", "-B", join(SANDBOX_PY_DIR, script)], isolation: "no-bubblewrap", bwrapError: null};
   if (mode === "never" || script === "naive.py") return {...direct, bwrapError: mode === "never" ? "disabled by configuration" : null};
   const error = await probeBubblewrap(python);
-  if (error === null) return {command: "bwrap", args: bwrapArgs(python, script, options.tmpfsBytes ?? 512 << 20), isolation: "bubblewrap", bwrapError: null};
+  if (error === null) return {command: "bwrap", args: bwrapArgs(python, script, options.tmpfsBytes ?? SCRATCH_TMPFS_BYTES), isolation: "bubblewrap", bwrapError: null};
   if (mode === "always") throw new Error(`sandbox: bubblewrap was required but does not work here: ${error}`);
   return {...direct, bwrapError: error};
 }
