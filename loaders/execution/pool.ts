@@ -179,9 +179,12 @@ export class SandboxPool {
       "process-group kill"
     ].filter(Boolean);
     let line = `sandbox: ${layers.join(" + ")}; ${this.idle.length} lane(s); Python ${s.python} (${this.python.executable})`;
+    // The first line is the run's provenance (RunRecord.sandbox): a dropped layer and its reason belong in it.
+    if (this.launch.isolation !== "bubblewrap") line += `; WITHOUT bubblewrap (${this.launch.bwrapError ?? "not requested"})`;
     if (this.launch.isolation !== "bubblewrap") {
+      const why = this.launch.bwrapError === "disabled by configuration" ? "bubblewrap is disabled by configuration" : `bubblewrap does not work here, so auto mode runs WITHOUT it (${this.launch.bwrapError})`;
       line +=
-        `\nsandbox: WARNING bubblewrap unavailable (${this.launch.bwrapError}): no private mount, pid or network namespace and no cap on ` +
+        `\nsandbox: WARNING: ${why}: no private mount, pid or network namespace and no cap on ` +
         "temp-dir size; network, fork and exec stay blocked by seccomp and file access by Landlock. Install bubblewrap " +
         "(apt-get install bubblewrap) or allow unprivileged user namespaces to restore them.";
     }
