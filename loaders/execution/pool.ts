@@ -199,7 +199,8 @@ export class SandboxPool {
   run(job: Omit<WorkerJob, "id">): Promise<WorkerReply> {
     const id = this.nextId++;
     const perTest = (job.limits.wall_s + 2) * 2;
-    const timeoutMs = (job.tests.length * perTest + 30) * 1000;
+    // setTimeout fires at once past 2^31 − 1 ms (~24.8 days): never ask for more, whatever the limits say.
+    const timeoutMs = Math.min((job.tests.length * perTest + 30) * 1000, 2 ** 31 - 1);
     return this.limit(async () => {
       const lane = this.idle.pop()!;
       try {
