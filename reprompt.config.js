@@ -51,4 +51,8 @@ export default {
 
   // Statement embeddings for RFT decontamination (see README, "Build RFT data"):
   // embeddings: {kind: "openai", baseURL: "http://127.0.0.1:8001/v1", model: "all-MiniLM-L6-v2"},
+
+  // What built pages say about endpoints. redactEndpoints: pages show the model name and the identity its server
+  // reported instead of the endpoint's host and path. Default: on for any endpoint not on this machine (loopback).
+  // publish: {redactEndpoints: true},
 };

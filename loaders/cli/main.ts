@@ -14,6 +14,7 @@ import {registerModels} from "./models.ts";
 import {registerRft} from "./rft.ts";
 import {registerBench} from "./bench.ts";
 import {escapeControls, terminalBlock} from "./terminal.ts";
+import {configForDisplay} from "../config/display.ts";
 
 const VERSION = "0.1.0";
 
@@ -55,7 +56,8 @@ export function buildProgram(io: CliIo): Command {
     .option("--json", "machine-readable output")
     .action(async (options: {json?: boolean}) => {
       const config = await loadConfig();
-      io.stdout(options.json ? JSON.stringify(config) + "\n" : JSON.stringify(config, null, 2) + "\n");
+      const shown = configForDisplay(config); // a baseURL's query string or userinfo can hold a key
+      io.stdout(options.json ? JSON.stringify(shown) + "\n" : JSON.stringify(shown, null, 2) + "\n");
     });
   return program;
 }

@@ -1,5 +1,6 @@
 // The shape of reprompt.config.js, validated before anything runs.
 import {z} from "zod";
+import {publishSchema} from "./display.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, '-', '_' or '.'");
 
@@ -112,7 +113,9 @@ export const embeddingsSchema = z.discriminatedUnion("kind", [
 export const configSchema = z.object({
   datasets: z.array(datasetSource).min(1).default([{kind: "jsonl", name: "demo", path: "data/demo/problems.jsonl"}]),
   models: z.array(modelSchema).default([]),
-  embeddings: embeddingsSchema.optional()
+  embeddings: embeddingsSchema.optional(),
+  /** What built pages show of endpoints (config/display.ts). */
+  publish: publishSchema.optional()
 });
 
 export type RepromptConfigInput = z.input<typeof configSchema>;
