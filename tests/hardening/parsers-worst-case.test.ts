@@ -2,6 +2,8 @@
 // bodies): an adversarial corpus and a seeded fuzz, each asserting about-linear growth and a generous bound.
 import {describe, expect, it} from "vitest";
 import {redact} from "../../loaders/backends/openaiFaults.ts";
+import {contentHead} from "../../loaders/backends/openaiResponseCap.ts";
+import {escapeControls, terminalBlock} from "../../loaders/cli/terminal.ts";
 import {parseProblemsJsonl} from "../../loaders/datasets/jsonl.ts";
 import {pythonStringList} from "../../loaders/datasets/taco.ts";
 import {parseTrace, renderLdb} from "../../loaders/feedback/ldb.ts";
@@ -144,6 +146,16 @@ describe("other untrusted-text parsers are linear-time", () => {
       JSON.stringify({id, dataset: "t", io_mode: "stdio", description: statement, public_tests: [], private_tests: []});
     assertLinearTime((n) => Array.from({length: n}, (_, i) => row("x", `p${i}`)).join("\n"), (text) => parseProblemsJsonl(text, "f.jsonl"), {start: 16, doublings: 8, budgetMs: 3000});
     assertLinearTime((n) => row(" ".repeat(n * 64) + "x", "p"), (text) => parseProblemsJsonl(text, "f.jsonl"), {start: 16, doublings: 8, budgetMs: 3000});
+  });
+
+  it("the head of an oversize reply is decoded in linear time", () => {
+    for (const make of [(n: number) => `{"content":"${"\\u00e9\\n".repeat(n)}`, (n: number) => `${'"content"'.repeat(n)}`, (n: number) => `{"content":"${"\\".repeat(n)}`]) {
+      assertLinearTime(make, contentHead, {start: 256, doublings: 7, budgetMs: 2000});
+    }
+  });
+
+  it("terminal escaping of untrusted output is linear-time", () => {
+    assertLinearTime((n) => "\u001b[2J\u009b\u202e\r\n".repeat(n), (text) => terminalBlock(escapeControls(text), 1 << 30), {start: 256, doublings: 8, budgetMs: 2000});
   });
 
   it("HTTP error bodies are redacted in linear time", () => {
