@@ -6,47 +6,54 @@ export interface GrowthOptions {
   start: number;
   /** How many doublings to measure after the first size. */
   doublings: number;
-  /** Largest allowed time ratio for one doubling (linear is ~2; quadratic ~4; exponential far more). */
-  maxRatio?: number;
+  /**
+   * Largest allowed growth over two doublings (linear: ~4; quadratic: ~16). Judged over two steps, not one, so a
+   * garbage collection that lands in one measurement cannot fail a linear parser on a busy machine.
+   */
+  maxRatioPer2Doublings?: number;
+  /** Largest allowed growth over one doubling: catches exponential blow-up at once, before the next size hangs. */
+  maxRatioPerDoubling?: number;
   /** Times below this are treated as this, so a ratio of two tiny, noisy timings cannot fail. */
   floorMs?: number;
   /** Generous absolute bound for the largest input. */
   budgetMs: number;
-  /** Repetitions per size; the fastest counts (noise from a shared machine only ever adds time). */
+  /** Measurements per size, in rounds over all sizes; the fastest counts (noise only ever adds time). */
   reps?: number;
 }
 
-/** Fastest of `reps` runs of `fn`, in milliseconds. */
-export function fastestMs(fn: () => void, reps: number): number {
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
+function timeOnce(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
 }
 
 /**
- * Measures `run(input(n))` for n = start, 2·start, … and throws, listing the timings, as soon as one doubling
- * costs more than `maxRatio` times the previous size (so a super-linear parser fails at the first size where it
- * shows, before the next doubling could hang), or the largest input exceeds `budgetMs`.
+ * Measures `run(input(n))` for n = start, 2·start, … and throws, listing the timings, when the time grows faster
+ * than linear allows (about 3× per doubling, judged over two doublings; 6× over one), or the largest input
+ * exceeds `budgetMs`. A first pass in increasing size stops at a 50× jump (exponential blow-up), before a larger
+ * input could hang; then `reps − 1` more rounds visit every size in turn and each size keeps its fastest time,
+ * so a burst of load from other processes on a shared machine slows all sizes of a round alike and is filtered.
  */
 export function assertLinearTime<T>(input: (n: number) => T, run: (x: T) => unknown, options: GrowthOptions): number[] {
-  const {start, doublings, maxRatio = 3, floorMs = 4, budgetMs, reps = 5} = options;
-  const timings: string[] = [];
-  const times: number[] = [];
-  let n = start;
-  for (let step = 0; step <= doublings; step++, n *= 2) {
-    const x = input(n);
-    const ms = fastestMs(() => run(x), reps);
-    times.push(ms);
-    timings.push(`n=${n}: ${ms.toFixed(2)} ms`);
-    const previous = times.at(-2);
-    if (previous !== undefined && ms > maxRatio * Math.max(previous, floorMs)) {
-      throw new Error(`super-linear: doubling the input multiplied the time by more than ${maxRatio} (${timings.join(", ")})`);
-    }
+  const {start, doublings, maxRatioPer2Doublings = 9, maxRatioPerDoubling = 6, floorMs = 5, budgetMs, reps = 5} = options;
+  const sizes = Array.from({length: doublings + 1}, (_, i) => start * 2 ** i);
+  const inputs = sizes.map(input);
+  const best: number[] = [];
+  const report = () => sizes.slice(0, best.length).map((n, i) => `n=${n}: ${best[i]!.toFixed(2)} ms`).join(", ");
+  const fail = (what: string) => {
+    throw new Error(`super-linear: ${what} (${report()})`);
+  };
+  for (let i = 0; i < sizes.length; i++) {
+    best.push(timeOnce(() => run(inputs[i]!)));
+    if (i > 0 && best[i]! > 50 * Math.max(best[i - 1]!, floorMs)) fail("one doubling multiplied the time by more than 50");
   }
-  if (times.at(-1)! > budgetMs) throw new Error(`too slow: ${timings.at(-1)} exceeds ${budgetMs} ms (${timings.join(", ")})`);
-  return times;
+  for (let round = 1; round < reps; round++) {
+    for (let i = 0; i < sizes.length; i++) best[i] = Math.min(best[i]!, timeOnce(() => run(inputs[i]!)));
+  }
+  for (let i = 1; i < sizes.length; i++) {
+    if (best[i]! > maxRatioPerDoubling * Math.max(best[i - 1]!, floorMs)) fail(`one doubling multiplied the time by more than ${maxRatioPerDoubling}`);
+    if (i > 1 && best[i]! > maxRatioPer2Doublings * Math.max(best[i - 2]!, floorMs)) fail(`two doublings multiplied the time by more than ${maxRatioPer2Doublings}`);
+  }
+  if (best.at(-1)! > budgetMs) throw new Error(`too slow: the largest input took ${best.at(-1)!.toFixed(2)} ms, over ${budgetMs} ms (${report()})`);
+  return best;
 }
