@@ -79,4 +79,8 @@ export default {
   // Experiments without TypeScript, shown on the "Your experiments" page (strategy ids as the site shows them):
   // experiments: [{name: "my-cot", title: "My plan prompt vs none", description: "Does planning first help?",
   //                kind: "single", strategies: ["single/none+none", "single/my-plan+none"], baseline: "single/none+none"}],
+  //
+  // What built pages say about endpoints. redactEndpoints: pages show the model name and the identity its server
+  // reported instead of the endpoint's host and path. Default: on for any endpoint not on this machine (loopback).
+  // publish: {redactEndpoints: true},
 };

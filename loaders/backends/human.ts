@@ -42,7 +42,7 @@ export function createHumanBackend(options: HumanBackendOptions = {}): ModelBack
         return {
           index,
           seed,
-          text: "Human submission (null baseline):\n\n```python\n" + submission.code.replace(/\s+$/, "") + "\n```\n",
+          text: "Human submission (null baseline):\n\n```python\n" + submission.code.trimEnd() + "\n```\n",
           finishReason: "stop",
           tokensIn: null,
           tokensOut: null,

@@ -5,6 +5,7 @@ import {countFault, emptyStats, type BackendStats, type Completion, type Complet
 import {backoffMs, classify, MAX_REFUSED_RETRIES, OpenAIBackendError, redact, type BackoffPolicy, type Fault} from "./openaiFaults.ts";
 import {fetchServerIdentity, type ServerIdentity} from "./serverIdentity.ts";
 import {buildParams, chatBody, decodeResponse, RESERVED_BODY_FIELDS, type DecodedResponse} from "./openaiRequest.ts";
+import {cappedFetch, oversizeDecoded, oversizeOf} from "./openaiResponseCap.ts";
 
 export {OpenAIBackendError} from "./openaiFaults.ts";
 
@@ -173,7 +174,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
     maxRetries: 0,
     timeout: timeoutMs,
     logLevel: "off",
-    ...(effects.fetch ? {fetch: effects.fetch} : {})
+    fetch: cappedFetch(effects.fetch ?? globalThis.fetch)
   });
 
   const failure = (fault: Fault, attempts: number, params: Record<string, unknown>, secrets: string[]): OpenAIBackendError => {
@@ -235,6 +236,12 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
           return {decoded, attempts: attempt + 1, attemptMs: done - attemptStart, latencyMs: done - started};
         } catch (error) {
           if (signal.aborted && !timedOut) throw aborted(signal);
+          const oversize = oversizeOf(error); // a flood past max_tokens: a fault, kept as its head (not retried)
+          if (oversize) {
+            countFault(stats, "oversize");
+            const done = now();
+            return {decoded: oversizeDecoded(oversize), attempts: attempt + 1, attemptMs: done - attemptStart, latencyMs: done - started};
+          }
           fault = classify(error, timedOut, now());
         } finally {
           clearTimeout(timer);

@@ -80,6 +80,8 @@ export class OpenAIBackendError extends Error {
 
 /** llama.cpp builds before `n_cmpl` answer n > 1 with this (HTTP 500): a capability answer, not a crash. */
 const N_REJECTED = /only one completion choice is allowed/i;
+/** Characters of a server's error text kept in a fault's detail. */
+export const MAX_DETAIL_CHARS = 1000;
 
 /** Statuses the SDK (and we) consider transient: timeout, conflict, rate limit, any server error. */
 export function retryableStatus(status: number): boolean {
@@ -114,7 +116,8 @@ export function classify(error: unknown, timedOut: boolean, nowMs: number): Faul
     kind,
     retryable,
     status,
-    detail,
+    // A server's error body can be anything (a 200 KB HTML page): only its start goes into messages.
+    detail: detail.length > MAX_DETAIL_CHARS ? `${detail.slice(0, MAX_DETAIL_CHARS)}…[${detail.length - MAX_DETAIL_CHARS} more characters]` : detail,
     retryAfterMs
   });
   if (timedOut) return fault("timeout", true, "no complete response within the timeout");

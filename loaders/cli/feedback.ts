@@ -6,6 +6,7 @@ import {FeedbackError, isFeedbackKind, renderFeedback} from "../feedback/index.t
 import {FEEDBACK_KINDS} from "../prompts/index.ts";
 import {UsageError, type CliIo} from "./io.ts";
 import {addSandboxFlags, startPool, type SandboxFlags} from "./sandboxOptions.ts";
+import {terminalBlock} from "./terminal.ts";
 
 const MODES = ["codecontests", "strict", "taco"] as const;
 
@@ -59,7 +60,7 @@ export function registerFeedback(program: Command, io: CliIo): void {
         limits: {timeFactor},
         maxValueChars
       });
-      io.stdout(options.json ? JSON.stringify(feedback) + "\n" : feedback.text + "\n");
+      io.stdout(options.json ? JSON.stringify(feedback) + "\n" : terminalBlock(feedback.text, 100_000) + "\n");
     } catch (error) {
       if (error instanceof FeedbackError) throw new UsageError(error.message, 1); // the sandbox, not the user: exit 1
       throw error;

@@ -14,6 +14,8 @@ import {registerModels} from "./models.ts";
 import {registerRft} from "./rft.ts";
 import {registerBench} from "./bench.ts";
 import {registerExport} from "./export.ts";
+import {escapeControls, terminalBlock} from "./terminal.ts";
+import {configForDisplay} from "../config/display.ts";
 
 const VERSION = "0.1.0";
 
@@ -59,13 +61,16 @@ export function buildProgram(io: CliIo): Command {
     .option("--json", "machine-readable output")
     .action(async (options: {json?: boolean}) => {
       const config = await loadConfig();
-      io.stdout(options.json ? JSON.stringify(config) + "\n" : JSON.stringify(config, null, 2) + "\n");
+      const shown = configForDisplay(config); // a baseURL's query string or userinfo can hold a key
+      io.stdout(options.json ? JSON.stringify(shown) + "\n" : JSON.stringify(shown, null, 2) + "\n");
     });
   return program;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo): Promise<number> {
+  // Every command's output passes the shared escaper: ids, program output and server replies are untrusted.
+  const io: CliIo = {stdout: (text) => rawIo.stdout(escapeControls(text)), stderr: (text) => rawIo.stderr(escapeControls(text))};
   const program = buildProgram(io);
   if (argv.length === 0) {
     program.outputHelp();
@@ -79,10 +84,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return error.exitCode === 0 ? 0 : 2; // commander already printed the message (unknown command, bad flag)
     }
     if (error instanceof Error && USER_ERRORS.has(error.name)) {
-      io.stderr(`reprompt: ${error.message}\n`);
+      io.stderr(`reprompt: ${terminalBlock(error.message, 4000)}\n`);
       return error instanceof UsageError ? error.exitCode : 2;
     }
-    io.stderr(`reprompt: unexpected error: ${(error as Error).stack ?? error}\n`);
+    io.stderr(`reprompt: unexpected error: ${terminalBlock(String((error as Error).stack ?? error), 8000)}\n`);
     return 1;
   }
 }

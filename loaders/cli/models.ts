@@ -4,6 +4,7 @@ import {HUMAN_MODEL} from "../backends/index.ts";
 import {loadConfig} from "../config/index.ts";
 import type {CliIo} from "./io.ts";
 import {registerModelsCheck} from "./modelsCheck.ts";
+import {configForDisplay, displayURL} from "../config/display.ts";
 
 export function registerModels(program: Command, io: CliIo): void {
   const models = program.command("models").description("list configured models; `models pull REF` downloads a GGUF model");
@@ -15,9 +16,9 @@ export function registerModels(program: Command, io: CliIo): void {
       const config = await loadConfig();
       const all = [...config.models, ...(config.models.some((m) => m.name === "human") ? [] : [HUMAN_MODEL])];
       for (const m of all) {
-        if (options.json) io.stdout(JSON.stringify(m) + "\n");
+        if (options.json) io.stdout(JSON.stringify(configForDisplay(m)) + "\n");
         else {
-          const where = m.backend === "openai" ? `${m.baseURL} · ${m.model}` : m.backend === "llama" ? m.model : "replays human submissions (null baseline)";
+          const where = m.backend === "openai" ? `${displayURL(m.baseURL)} · ${m.model}` : m.backend === "llama" ? m.model : "replays human submissions (null baseline)";
           io.stdout(`${m.name.padEnd(24)} ${m.backend.padEnd(7)} ${where}${m.role ? ` · ${m.role}` : ""}\n`);
         }
       }

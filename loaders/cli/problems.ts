@@ -2,6 +2,7 @@
 import type {Command} from "commander";
 import {allTests, hasPublicTests, judgeDefect, readProblemsJsonl} from "../datasets/index.ts";
 import type {CliIo} from "./io.ts";
+import {terminalField} from "./terminal.ts";
 
 export function registerProblems(program: Command, io: CliIo): void {
   program
@@ -26,7 +27,7 @@ export function registerProblems(program: Command, io: CliIo): void {
         io.stdout(
           options.json
             ? JSON.stringify(row) + "\n"
-            : `${p.id.padEnd(28)} ${p.difficulty.label.padEnd(12)} ${p.ioMode.padEnd(8)} tests ${allTests(p).length
+            : `${terminalField(p.id).padEnd(28)} ${terminalField(p.difficulty.label, 40).padEnd(12)} ${p.ioMode.padEnd(8)} tests ${allTests(p).length
                 .toString()
                 .padStart(3)}  solutions ${row.solutions.correct}+/${row.solutions.incorrect}-\n`
         );
@@ -38,6 +39,6 @@ export function registerProblems(program: Command, io: CliIo): void {
         noPublic ? `${noPublic} without public tests: multi-turn feedback and pass n@k skip them` : ""
       ].filter(Boolean);
       const note = notes.length ? ` (${notes.join("; ")})` : "";
-      if (!options.json) io.stderr(`${problems.length} problems OK in ${options.problems}${note}\n`);
+      if (!options.json) io.stderr(`${problems.length} problems OK in ${terminalField(options.problems, 1000)}${note}\n`);
     });
 }

@@ -5,6 +5,7 @@ import {loadConfig} from "../config/index.ts";
 import {buildRft, embeddingOptionsFromConfig, RftError, RFT_PROFILES, writeRftExport, type EmbeddingOptions} from "../rft/index.ts";
 import type {RftBuildOptions} from "../rft/pipeline.ts";
 import {UsageError, type CliIo} from "./io.ts";
+import {terminalField} from "./terminal.ts";
 
 interface BuildFlags {
   profile: string;
@@ -80,7 +81,7 @@ export function registerRft(program: Command, io: CliIo, run: (options: RftBuild
           `decontamination: ${d.embedder.description}, threshold ${d.embedder.threshold}: ` +
             `${d.pairs.length} flagged pairs, ${d.removed.length} problems removed\n`
         );
-        for (const p of d.pairs) io.stdout(`  ${p.similarity.toFixed(3)}  ${p.train} ~ ${p.eval}: ${p.decision}\n`);
+        for (const p of d.pairs) io.stdout(`  ${p.similarity.toFixed(3)}  ${terminalField(p.train)} ~ ${terminalField(p.eval)}: ${p.decision}\n`);
         io.stdout(`tokens: ${c.tokens.counter}\nwrote ${Object.values(paths).join(", ")}\n`);
       } catch (error) {
         if (error instanceof RftError) throw new UsageError(error.message);

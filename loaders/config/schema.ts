@@ -2,6 +2,7 @@
 import {z} from "zod";
 import {strictDeep} from "./strict.ts";
 import {priceSchema, studyFields} from "./study.ts";
+import {publishSchema} from "./display.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, '-', '_' or '.'");
 
@@ -125,7 +126,9 @@ export const configSchema = strictDeep(z.object({
   models: z.array(modelSchema).default([]),
   embeddings: embeddingsSchema.optional(),
   /** Your own study: prompts, profiles and experiments (loaders/config/study.ts). */
-  ...studyFields
+  ...studyFields,
+  /** What built pages show of endpoints (config/display.ts). */
+  publish: publishSchema.optional()
 }));
 
 export type RepromptConfigInput = z.input<typeof configSchema>;

@@ -240,9 +240,43 @@ function tacoDifficulty(raw: Json, tagsRaw: Json): Difficulty {
 /** Reads a Python list literal of strings ("['Sorting', \"Greedy's\"]") without eval; anything else gives []. */
 export function pythonStringList(value: Json): string[] {
   if (typeof value !== "string") return [];
+  // A hand scanner, not /'((?:[^'\\]|\\.)*)'|"…"/g: that regex rescans to the end from every unterminated
+  // quote (quadratic on `'\'\'\'…`). Same matches: when a quote's scan fails at position k (the end, or a
+  // backslash before a line break, which `\\.` does not take), every opener of that kind before k fails too
+  // (its scan joins the failed one in the same state), so they are skipped and each character is scanned once.
   const out: string[] = [];
-  for (const m of value.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)) {
-    out.push((m[1] ?? m[2]).replace(/\\(.)/g, "$1"));
+  const failsBefore: Record<string, number> = {"'": -1, '"': -1};
+  let i = 0;
+  while (i < value.length) {
+    const q = value[i]!;
+    if ((q !== "'" && q !== '"') || i < failsBefore[q]!) {
+      i++;
+      continue;
+    }
+    let body = "";
+    let j = i + 1;
+    let failed = false;
+    while (j < value.length && value[j] !== q) {
+      if (value[j] === "\\") {
+        const next = value[j + 1];
+        if (next === undefined || "\n\r\u2028\u2029".includes(next)) {
+          failed = true;
+          break;
+        }
+        body += next;
+        j += 2;
+      } else {
+        body += value[j];
+        j++;
+      }
+    }
+    if (failed || j >= value.length) {
+      failsBefore[q] = j;
+      i++;
+      continue;
+    }
+    out.push(body);
+    i = j + 1;
   }
   return out;
 }

@@ -63,6 +63,13 @@ export function bwrapArgs(python: PythonInfo, script: string, tmpfsBytes: number
   ];
 }
 
+/**
+ * Size of the RAM-backed /tmp a bubblewrapped worker (its runner and its spare) shares: far below any memory
+ * limit, since programs need next to no scratch space and whatever they write there is memory too (the worker
+ * also counts a runner's scratch files against the program's memory limit; see worker.py `scratch_bytes`).
+ */
+export const SCRATCH_TMPFS_BYTES = 16 << 20;
+
 export interface LaunchOptions {
   /** "auto": bubblewrap when it works here; "never": in-process layers only; "always": fail without it. */
   bubblewrap?: "auto" | "always" | "never";
@@ -70,20 +77,39 @@ export interface LaunchOptions {
   script?: "worker.py" | "naive.py";
 }
 
-let probed: Promise<string | null> | null = null;
+const probed = new Map<string, Promise<string | null>>();
 
-/** Tries bubblewrap once per process; resolves to null when it works, else to its error text. */
+/** Mount points bubblewrap replaces with its own: an interpreter under one of them is invisible inside. */
+const REPLACED_MOUNTS = ["/tmp", "/proc", "/dev"];
+
+/** Why bubblewrap cannot run this interpreter because of where it lives, or null. */
+export function locationProblem(python: PythonInfo): string | null {
+  for (const path of [python.executable, ...python.prefixes]) {
+    const mount = REPLACED_MOUNTS.find((m) => path === m || path.startsWith(`${m}/`));
+    if (mount) return `the interpreter's ${path === python.executable ? "binary" : "prefix"} ${path} is under ${mount}, which bubblewrap replaces with its own`;
+  }
+  return null;
+}
+
+/** Tries bubblewrap once per process and interpreter; resolves to null when it works, else to its error text. */
 export function probeBubblewrap(python: PythonInfo): Promise<string | null> {
-  probed ??= (async () => {
+  const key = JSON.stringify([python.executable, python.prefixes]);
+  const known = probed.get(key);
+  if (known) return known;
+  const result = (async () => {
     try {
       await run("bwrap", [...bwrapArgs(python, "worker.py", 1 << 20).slice(0, -5), python.executable, "-I", "-S", "-c", "pass"], {timeout: 20_000});
       return null;
     } catch (error) {
       const e = error as NodeJS.ErrnoException & {stderr?: string};
-      return e.code === "ENOENT" ? "bwrap is not installed" : (e.stderr?.trim() || e.message).split("\n")[0];
+      if (e.code === "ENOENT") return "bwrap is not installed";
+      const detail = (e.stderr?.trim() || e.message).split("\n")[0];
+      const location = locationProblem(python);
+      return location ? `${location} (${detail})` : detail;
     }
   })();
-  return probed;
+  probed.set(key, result);
+  return result;
 }
 
 export async function planLaunch(python: PythonInfo, options: LaunchOptions = {}): Promise<Launch> {
@@ -92,7 +118,7 @@ export async function planLaunch(python: PythonInfo, options: LaunchOptions = {}
   const direct: Launch = {command: python.executable, args: ["-I", "-S", "-B", join(SANDBOX_PY_DIR, script)], isolation: "no-bubblewrap", bwrapError: null};
   if (mode === "never" || script === "naive.py") return {...direct, bwrapError: mode === "never" ? "disabled by configuration" : null};
   const error = await probeBubblewrap(python);
-  if (error === null) return {command: "bwrap", args: bwrapArgs(python, script, options.tmpfsBytes ?? 512 << 20), isolation: "bubblewrap", bwrapError: null};
+  if (error === null) return {command: "bwrap", args: bwrapArgs(python, script, options.tmpfsBytes ?? SCRATCH_TMPFS_BYTES), isolation: "bubblewrap", bwrapError: null};
   if (mode === "always") throw new Error(`sandbox: bubblewrap was required but does not work here: ${error}`);
   return {...direct, bwrapError: error};
 }

@@ -15,13 +15,24 @@ export interface LimitOptions {
   outputBytes?: number;
 }
 
+/**
+ * The largest limits a problem file may set. A larger value is clamped to these: a hostile or mistaken file
+ * (`time_limit_s: 1e6`, `memory_limit_bytes: 1e12`) must neither overflow the timers nor lift the sandbox's
+ * memory ceiling (the runners' 1 GiB, worker.py DEFAULT_CEILINGS). Explicit options (CLI flags) are the user's
+ * own choice and are only held below HARD_MAX_CPU_S, the runners' CPU ceiling.
+ */
+export const MAX_PROBLEM_LIMITS = {timeLimitS: 60, memoryBytes: 1 << 30} as const;
+export const HARD_MAX_CPU_S = 3600;
+
 /** CPU limit = the problem's time limit (× factor); wall = 3 × that + 1 s, so load on the machine is not a TLE. */
 export function limitsFor(problem: Pick<Problem, "timeLimitS" | "memoryLimitBytes"> | null, options: LimitOptions = {}): WorkerLimits {
-  const cpu = (options.timeLimitS ?? problem?.timeLimitS ?? DEFAULT_LIMITS.timeLimitS) * (options.timeFactor ?? 1);
+  const stated = problem?.timeLimitS == null ? null : Math.min(problem.timeLimitS, MAX_PROBLEM_LIMITS.timeLimitS);
+  const statedMemory = problem?.memoryLimitBytes == null ? null : Math.min(problem.memoryLimitBytes, MAX_PROBLEM_LIMITS.memoryBytes);
+  const cpu = Math.min((options.timeLimitS ?? stated ?? DEFAULT_LIMITS.timeLimitS) * (options.timeFactor ?? 1), HARD_MAX_CPU_S);
   return {
     cpu_s: cpu,
     wall_s: 3 * cpu + 1,
-    memory_bytes: options.memoryBytes ?? problem?.memoryLimitBytes ?? DEFAULT_LIMITS.memoryBytes,
+    memory_bytes: options.memoryBytes ?? statedMemory ?? DEFAULT_LIMITS.memoryBytes,
     output_bytes: options.outputBytes ?? DEFAULT_LIMITS.outputBytes
   };
 }

@@ -1,9 +1,10 @@
 // A pool of sandbox workers (one per lane): jobs go to an idle worker; a stuck worker is killed and replaced.
 import {spawn, type ChildProcess} from "node:child_process";
 import {rmSync} from "node:fs";
-import {availableParallelism} from "node:os";
+import {availableParallelism, totalmem} from "node:os";
 import pLimit from "p-limit";
-import {planLaunch, type Launch, type LaunchOptions} from "./isolation.ts";
+import {laneBudget} from "./budget.ts";
+import {planLaunch, SCRATCH_TMPFS_BYTES, type Launch, type LaunchOptions} from "./isolation.ts";
 import type {WorkerJob, WorkerReply, SecurityReport} from "./protocol.ts";
 import {resolvePython, type PythonInfo} from "./python.ts";
 
@@ -13,6 +14,8 @@ export interface PoolOptions extends LaunchOptions {
   python?: PythonInfo;
   /** Run even when Landlock or seccomp is missing (filesystem or syscalls unconfined). */
   allowDegraded?: boolean;
+  /** The largest memory limit jobs will have, for the lanes' memory budget (default 1 GiB, the runners' ceiling). */
+  memoryCeilingBytes?: number;
   /** Where the one-time isolation banner goes (default: stderr). */
   log?: (line: string) => void;
 }
@@ -140,7 +143,11 @@ export class SandboxPool {
   static async start(options: PoolOptions = {}): Promise<SandboxPool> {
     const python = options.python ?? (await resolvePython());
     const launch = await planLaunch(python, options);
-    const lanes = Array.from({length: Math.max(1, options.lanes ?? availableParallelism())}, () => new Lane(launch));
+    // Each lane's runner and spare may each use a whole ceiling (worker.py DEFAULT_CEILINGS: 1 GiB or the job's limit).
+    const scratch = launch.isolation === "bubblewrap" ? (options.tmpfsBytes ?? SCRATCH_TMPFS_BYTES) : 0;
+    const budget = laneBudget(Math.max(1, options.lanes ?? availableParallelism()), options.memoryCeilingBytes ?? 1 << 30, scratch, totalmem() * 0.75);
+    if (budget.reduced) announce(`sandbox: ${budget.reduced}`, options.log);
+    const lanes = Array.from({length: budget.lanes}, () => new Lane(launch));
     const reports = await Promise.all(lanes.map((lane) => lane.start()));
     const security = reports[0];
     const pool = new SandboxPool(lanes, launch, python, security);
@@ -172,9 +179,12 @@ export class SandboxPool {
       "process-group kill"
     ].filter(Boolean);
     let line = `sandbox: ${layers.join(" + ")}; ${this.idle.length} lane(s); Python ${s.python} (${this.python.executable})`;
+    // The first line is the run's provenance (RunRecord.sandbox): a dropped layer and its reason belong in it.
+    if (this.launch.isolation !== "bubblewrap") line += `; WITHOUT bubblewrap (${this.launch.bwrapError ?? "not requested"})`;
     if (this.launch.isolation !== "bubblewrap") {
+      const why = this.launch.bwrapError === "disabled by configuration" ? "bubblewrap is disabled by configuration" : `bubblewrap does not work here, so auto mode runs WITHOUT it (${this.launch.bwrapError})`;
       line +=
-        `\nsandbox: WARNING bubblewrap unavailable (${this.launch.bwrapError}): no private mount, pid or network namespace and no cap on ` +
+        `\nsandbox: WARNING: ${why}: no private mount, pid or network namespace and no cap on ` +
         "temp-dir size; network, fork and exec stay blocked by seccomp and file access by Landlock. Install bubblewrap " +
         "(apt-get install bubblewrap) or allow unprivileged user namespaces to restore them.";
     }
@@ -189,7 +199,8 @@ export class SandboxPool {
   run(job: Omit<WorkerJob, "id">): Promise<WorkerReply> {
     const id = this.nextId++;
     const perTest = (job.limits.wall_s + 2) * 2;
-    const timeoutMs = (job.tests.length * perTest + 30) * 1000;
+    // setTimeout fires at once past 2^31 − 1 ms (~24.8 days): never ask for more, whatever the limits say.
+    const timeoutMs = Math.min((job.tests.length * perTest + 30) * 1000, 2 ** 31 - 1);
     return this.limit(async () => {
       const lane = this.idle.pop()!;
       try {

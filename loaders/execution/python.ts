@@ -1,10 +1,10 @@
 // Finding the real Python 3 interpreter once: a pyenv shim costs ~2 s per start, the real binary ~80 ms.
 import {execFile} from "node:child_process";
-import {accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {accessSync, constants, existsSync, readFileSync, realpathSync} from "node:fs";
 import {delimiter, join} from "node:path";
 import {promisify} from "node:util";
 import {hashOf} from "../store/index.ts";
+import {privateCacheDir, readCacheEntry, untrustedExecutableReason, writeCacheEntry, type CacheEffects} from "./pythonCache.ts";
 
 const run = promisify(execFile);
 
@@ -51,24 +51,21 @@ async function probe(command: string): Promise<PythonInfo> {
 
 /**
  * Resolves the interpreter: $REPROMPT_PYTHON, else `python3` on PATH. A shim (a script, as pyenv installs) is
- * run once to learn the binary behind it, and the answer is cached (keyed by shim, PYENV_VERSION and cwd).
+ * run once to learn the binary behind it, and the answer is cached (keyed by shim, PYENV_VERSION and cwd) in the
+ * user's private cache directory (pythonCache.ts): an entry is used only while its binary is owned by root or
+ * the user, not writable by others and unchanged since it was probed, since reprompt runs whatever it names.
  */
-export async function resolvePython(env: NodeJS.ProcessEnv = process.env): Promise<PythonInfo> {
+export async function resolvePython(env: NodeJS.ProcessEnv = process.env, effects?: CacheEffects): Promise<PythonInfo> {
   const requested = env.REPROMPT_PYTHON ?? findOnPath(env);
   if (!requested) throw new Error("no python3 found on PATH: install Python 3 or set REPROMPT_PYTHON to its path");
   const real = realpathSync(requested);
-  const cacheDir = join(tmpdir(), "reprompt-cache");
-  const cacheFile = join(cacheDir, `python-${hashOf({real, pyenv: env.PYENV_VERSION ?? null, cwd: process.cwd()})}.json`);
-  if (existsSync(cacheFile)) {
-    try {
-      const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as PythonInfo;
-      if (existsSync(cached.executable) && !isScript(cached.executable)) return cached;
-    } catch {
-      /* a broken cache entry is simply rebuilt */
-    }
-  }
+  const uid = process.geteuid?.() ?? 0;
+  const cacheDir = privateCacheDir(env, effects);
+  const cacheFile = cacheDir && join(cacheDir, `python-${hashOf({real, pyenv: env.PYENV_VERSION ?? null, cwd: process.cwd()})}.json`);
+  const cached = cacheFile ? readCacheEntry<PythonInfo>(cacheFile, uid) : null;
+  if (cached && !isScript(cached.executable)) return cached;
   const info = await probe(isScript(real) ? requested : real);
-  mkdirSync(cacheDir, {recursive: true});
-  writeFileSync(cacheFile, JSON.stringify(info));
+  const reason = untrustedExecutableReason(info.executable, uid);
+  if (cacheFile && !reason) writeCacheEntry(cacheFile, info);
   return info;
 }

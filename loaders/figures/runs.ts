@@ -4,6 +4,9 @@ import {runExperiment, type RunRecord} from "../trajectories/run.ts";
 import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
 import {openDefaultStore} from "../store/index.ts";
 import type {Problem, StoredProblem} from "../datasets/index.ts";
+import {loadConfig} from "../config/index.ts";
+import type {RequestRecord} from "../trajectories/completions.ts";
+import {publishedModels} from "./publish.ts";
 
 /** Which profile the site is built from: `demo` (offline, human baseline) unless REPROMPT_PROFILE says otherwise. */
 export function siteProfile(env: NodeJS.ProcessEnv = process.env): string {
@@ -30,7 +33,13 @@ export async function figureRun(experimentName: string, profile = siteProfile())
       return t;
     });
     const problems = new Map(record.problemKeys.map((key) => [key, store.get<StoredProblem>("problem", key)!.problem]));
-    return {runKey, record, trajectories, problems};
+    // Pages get the endpoint or, redacted, the model and the identity its server reported (publish.ts).
+    const servedAs = (name: string) => {
+      const key = trajectories.find((t) => t.model === name)?.turns[0]?.requestKeys[0];
+      const served = key ? store.get<RequestRecord>("request", key)?.completion.meta?.serverModel : null;
+      return typeof served === "string" ? served : null;
+    };
+    return {runKey, record: {...record, models: publishedModels(record, await loadConfig(), servedAs)}, trajectories, problems};
   } finally {
     store.close();
   }

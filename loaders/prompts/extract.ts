@@ -1,4 +1,5 @@
 // Getting the program out of a model's reply (and the prose around it, for the non-code fraction metric).
+import {RE2JS} from "re2js";
 
 export type ExtractionMethod = "fenced-python" | "fenced-any" | "unterminated-fence" | "bare-code" | "none";
 
@@ -31,8 +32,16 @@ const OTHER_LANGUAGES = new Set([
 /** An opening (or closing) fence: any indentation (fences nest in list items), 3+ backticks or tildes, info. */
 const FENCE = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
 
+/**
+ * Replies are hostile and stored, so a slow parse would hang every re-run: only the first `MAX_SCAN_CHARS` of a
+ * reply are scanned (far above any reply the response cap lets through), and the bare-code test rejects an
+ * unindented line longer than `MAX_CODE_LINE_CHARS`. Every pattern below runs in linear time (see CODE_LINE).
+ */
+export const MAX_SCAN_CHARS = 1_000_000;
+export const MAX_CODE_LINE_CHARS = 4_000;
+
 function normaliseNewlines(text: string): string {
-  return text.replace(/\r\n?/g, "\n");
+  return (text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text).replace(/\r\n?/g, "\n");
 }
 
 function langOf(info: string): string {
@@ -100,31 +109,45 @@ export function looksLikePython(code: string): boolean {
 }
 
 function tidy(body: string): string | null {
-  const trimmed = body.replace(/^(?:[ \t]*\n)+/, "").replace(/\s+$/, "");
+  // trimEnd, not /\s+$/: that regex is quadratic on a long run of spaces followed by a non-space.
+  const trimmed = body.replace(/^(?:[ \t]*\n)+/, "").trimEnd();
   return trimmed.trim() === "" ? null : `${trimmed}\n`;
+}
+
+/** A pattern run by RE2 (an automaton: linear in the line's length). V8's backtracking regexes with nested
+ * quantifiers over `.` (`(\[.*\])*`) took exponential time on replies such as `a[][][]…x`. */
+function linear(pattern: string): {test(line: string): boolean} {
+  const re = RE2JS.compile(pattern);
+  return {test: (line) => re.matcher(line).find()};
 }
 
 /** Unindented lines a bare-code reply may contain: Python statements only, never a sentence. */
 const CODE_LINE = [
-  /^#/, // comment or shebang
-  /^@[\w.]+/, // decorator
-  /^[)\]}]/, // closing bracket of a multi-line expression
-  /^[rbfuRBFU]{0,2}("""|''')/, // module docstring
-  /^(async\s+)?def\s+\w+\s*\(/,
-  /^class\s+\w+\s*(\(.*\))?\s*:/,
-  /^import\s+[\w.]+(\s+as\s+\w+)?(\s*,\s*[\w.]+(\s+as\s+\w+)?)*\s*(#.*)?$/,
-  /^from\s+[\w.]+\s+import\s+\S/,
-  /^(if|elif|while)\b.*:\s*(#.*)?$/,
-  /^(else|try|finally)\s*:/,
-  /^except\b.*:\s*(#.*)?$/,
-  /^for\s+.+\s+in\s+.+:\s*(#.*)?$/,
-  /^with\s+.+:\s*(#.*)?$/,
-  /^(pass|break|continue)\s*(#.*)?$/,
-  /^(return|raise|assert|global|nonlocal|del|yield)\b/,
-  // assignment (plain, augmented, annotated) or a call with no space before `(`: `x = …`, `a[i] += …`, `f(…)`
-  /^[A-Za-z_][\w.]*(\[.*\])*(\(|\s*(=(?!=)|[-+*/%&|^@]=|\/\/=|\*\*=|>>=|<<=|:\s*[\w.[\], ]+\s*=))/,
-  /^[A-Za-z_][\w.]*(\s*\[.*?\])?(\s*,\s*\*?[A-Za-z_][\w.]*(\s*\[.*?\])?)+\s*=/ // tuple unpacking
-];
+  String.raw`^#`, // comment or shebang
+  String.raw`^@[\w.]+`, // decorator
+  String.raw`^[)\]}]`, // closing bracket of a multi-line expression
+  String.raw`^[rbfuRBFU]{0,2}("""|''')`, // module docstring
+  String.raw`^(async\s+)?def\s+\w+\s*\(`,
+  String.raw`^class\s+\w+\s*(\(.*\))?\s*:`,
+  String.raw`^import\s+[\w.]+(\s+as\s+\w+)?(\s*,\s*[\w.]+(\s+as\s+\w+)?)*\s*(#.*)?$`,
+  String.raw`^from\s+[\w.]+\s+import\s+\S`,
+  String.raw`^(if|elif|while)\b.*:\s*(#.*)?$`,
+  String.raw`^(else|try|finally)\s*:`,
+  String.raw`^except\b.*:\s*(#.*)?$`,
+  String.raw`^for\s+.+\s+in\s+.+:\s*(#.*)?$`,
+  String.raw`^with\s+.+:\s*(#.*)?$`,
+  String.raw`^(pass|break|continue)\s*(#.*)?$`,
+  String.raw`^(return|raise|assert|global|nonlocal|del|yield)\b`,
+  // assignment (plain, augmented, annotated) or a call with no space before `(`: `x = …`, `a[i] += …`, `f(…)`;
+  // `=(?:[^=]|$)` stands for the lookahead `=(?!=)`, which RE2 lacks
+  String.raw`^[A-Za-z_][\w.]*(\[.*\])*(\(|\s*(=(?:[^=]|$)|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=|:\s*[\w.\[\], ]+\s*=))`,
+  String.raw`^[A-Za-z_][\w.]*(\s*\[.*?\])?(\s*,\s*\*?[A-Za-z_][\w.]*(\s*\[.*?\])?)+\s*=` // tuple unpacking
+].map(linear);
+
+/** One unindented line is a Python statement (exported for the worst-case-time tests). */
+export function isCodeLine(line: string): boolean {
+  return line.length <= MAX_CODE_LINE_CHARS && CODE_LINE.some((re) => re.test(line));
+}
 
 /**
  * Conservative bare-code test: no fences, Python markers present, and every unindented non-blank line outside a
@@ -141,7 +164,7 @@ export function isBareCode(text: string): boolean {
     // Track triple-quoted strings so docstring prose is not mistaken for reply prose.
     for (const q of line.match(/"""|'''/g) ?? []) inString = inString === null ? q : inString === q ? null : inString;
     if (startedInString || line.trim() === "" || /^[ \t]/.test(line)) continue;
-    if (!CODE_LINE.some((re) => re.test(line))) return false;
+    if (!isCodeLine(line)) return false;
     sawStatement = true;
   }
   return sawStatement;

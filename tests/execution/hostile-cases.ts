@@ -176,6 +176,22 @@ export const PROCESS_CASES: HostileCase[] = [
     expected: ["memory_limit"]
   },
   {
+    // memfd pages are in no address space: RLIMIT_AS and the resident-size check missed 1.9 GB under 64 MB.
+    name: "memory outside the address space: 300 MB in memfd files (over 256 MB)",
+    code: () => "import os\nfor i in range(300):\n    os.write(os.memfd_create('m%d' % i), b'x' * (1 << 20))\n" + ANSWER,
+    expected: ["runtime_error", "memory_limit"],
+    check: (result) => {
+      if (result.tests[0]!.verdict === "runtime_error") expect(`${result.tests[0]!.error ?? ""}${result.tests[0]!.stderr ?? ""}`).toMatch(/PermissionError|Operation not permitted/);
+    }
+  },
+  {
+    name: "memory outside the address space: 300 MB of files in its temp dir (over 256 MB)",
+    code: () => "for i in range(300):\n    with open('f%d' % i, 'wb') as f:\n        f.write(b'x' * (1 << 20))\n" + ANSWER,
+    // bubblewrap: its tmpfs is full long before (an OSError); without it the files count as the program's memory.
+    expected: ["runtime_error", "memory_limit"],
+    maxMs: 20_000
+  },
+  {
     name: "compile bomb: a 100 000-term expression",
     code: () => "x = " + Array(100_000).fill("1").join("+") + "\nprint(x)\n",
     expected: ["compile_error"]

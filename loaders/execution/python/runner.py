@@ -106,6 +106,8 @@ def isolate(ctrl_fd, out_fd, temp_dir, security, ceilings):
         _drop_capabilities()
     if security.get("landlock_abi", 0) > 0:
         landlock.restrict(security["read_paths"], [temp_dir], security["landlock_abi"])
+    # stdin/stdout/stderr files for every test, made now: seccomp then denies memfd_create to the program.
+    _STD_FDS[:] = [os.memfd_create(name, 0) for name in ("stdin", "stdout", "stderr")]
     if security.get("seccomp"):
         seccomp_filter.install(os.getpid())
     return baseline
@@ -158,12 +160,18 @@ class _Settings:
             pass
 
 
-def _memfd(name, data=b""):
-    fd = os.memfd_create(name, 0)
+_STD_FDS = []
+
+
+def _reset_std_fd(index, data=b""):
+    """One of the runner's own memfds, emptied (and refilled with `data`), duplicated for this test."""
+    fd = _STD_FDS[index]
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
     if data:
         _write_all(fd, data)
         os.lseek(fd, 0, os.SEEK_SET)
-    return fd
+    return os.dup(fd)
 
 
 def _read_back(fd, limit):
@@ -176,7 +184,8 @@ def run_test(code, program, test, settings, trace_hook=None):
     cpu_limit = float(program["cpu_s"])
     wall_limit = float(program["wall_s"])
     function_mode = program["io_mode"] == "function"
-    fds = [_memfd("stdin", b"" if function_mode else test["input"].encode()), _memfd("stdout"), _memfd("stderr")]
+    stdin_data = b"" if function_mode else test["input"].encode()
+    fds = [_reset_std_fd(0, stdin_data), _reset_std_fd(1), _reset_std_fd(2)]
     saved = [os.dup(fd) for fd in fds]
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
@@ -260,7 +269,9 @@ def run_test(code, program, test, settings, trace_hook=None):
     out_cap = int(program["output_bytes"])
     stdout_size = os.lseek(saved[1], 0, os.SEEK_END)
     stdout_bytes, out_size = _read_back(saved[1], 4096 if stdout_size >= out_cap else out_cap)
-    stderr_bytes, _ = _read_back(saved[2], 1 << 16)
+    stderr_bytes, stderr_size = _read_back(saved[2], 1 << 16)
+    # RAM the program filled outside its address space: stderr, and anything written into its (read-write) stdin.
+    held_bytes = stderr_size + max(0, os.lseek(saved[0], 0, os.SEEK_END) - len(stdin_data))
     for fd in saved:
         os.close(fd)
     leaked_threads = [t for t in threading.enumerate() if t not in threads_before]
@@ -276,6 +287,7 @@ def run_test(code, program, test, settings, trace_hook=None):
         "stdout": stdout_bytes.decode("utf-8", errors="backslashreplace"),
         "stderr": stderr_bytes[-4096:].decode("utf-8", errors="backslashreplace"),
         "clean": not leaked_threads and outcome not in ("time", "memory"),
+        "held_bytes": held_bytes,
     }
     if error:
         report["error"] = error

@@ -1,4 +1,4 @@
-"""Seccomp-BPF filter for one program (x86_64): no new processes, programs, sockets or privilege changes.
+"""Seccomp-BPF filter for one program (x86_64): no new processes, programs, sockets, privilege changes or memfds.
 
 Why hand-assembled BPF through ctypes: the sandbox must not depend on libseccomp bindings being installed,
 and the filter is small. Threads stay allowed (clone with CLONE_THREAD); clone3 answers ENOSYS so glibc
@@ -43,6 +43,10 @@ DENIED = {
     "syslog": 103, "ioperm": 173, "iopl": 172, "setrlimit": 160, "process_madvise": 440, "migrate_pages": 256,
     "move_pages": 279, "mbind": 237, "set_mempolicy": 238, "vhangup": 153, "lookup_dcookie": 212,
     "landlock_create_ruleset": 444, "landlock_add_rule": 445,
+    # Memory outside the address space, which RLIMIT_AS and the peak-RSS check do not see: memfd files (a program
+    # wrote 1.9 GB into them under a 64 MB limit) and SysV shared memory (outlives the program without an IPC
+    # namespace). The runner creates its own stdin/stdout/stderr memfds before this filter is installed.
+    "memfd_create": 319, "memfd_secret": 447, "shmget": 29, "shmat": 30, "shmctl": 31,
     # Metadata Landlock does not cover: permissions, timestamps and extended attributes of files anywhere.
     "fchmodat2": 452, "utime": 132, "utimes": 235, "futimesat": 261, "utimensat": 280,
     "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197, "lremovexattr": 198,

@@ -236,8 +236,40 @@ class Runner:
                     pass
 
 
-def judge(report, test, job, cpu_ms, peak_bytes, baseline_bytes):
-    """The verdict for one test from what the runner reported and what the kernel measured."""
+SCRATCH_MAX_ENTRIES = 10000
+
+
+def scratch_bytes(temp_dir):
+    """Bytes a runner's temp dir holds (allocated blocks, symlinks not followed), measured by the worker.
+
+    The temp dir is RAM (bubblewrap's tmpfs) or the host's disk; either way the program's files are memory or
+    space it holds beyond its address space, so they count against its memory limit. A tree with more entries
+    than SCRATCH_MAX_ENTRIES counts as unlimited (measuring it must stay cheap)."""
+    total, entries, stack = 0, 0, [temp_dir]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    if entries > SCRATCH_MAX_ENTRIES:
+                        return 1 << 62
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    total += st.st_blocks * 512
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            continue
+    return total
+
+
+def judge(report, test, job, cpu_ms, peak_bytes, baseline_bytes, held_bytes=0):
+    """The verdict for one test from what the runner reported and what the kernel measured.
+
+    `held_bytes`: memory the program holds outside its address space (scratch files, stderr, its stdin file),
+    which the peak resident size does not show but which counts against the memory limit all the same."""
     limits = job["limits"]
     cpu_limit_ms = float(limits["cpu_s"]) * 1000
     out_cap = int(limits["output_bytes"])
@@ -245,7 +277,8 @@ def judge(report, test, job, cpu_ms, peak_bytes, baseline_bytes):
         return "output_limit"
     if report["outcome"] == "time":
         return "time_limit"
-    if report["outcome"] == "memory" or (peak_bytes is not None and peak_bytes - baseline_bytes > int(limits["memory_bytes"])):
+    used = (peak_bytes - baseline_bytes if peak_bytes is not None else 0) + held_bytes
+    if report["outcome"] == "memory" or used > int(limits["memory_bytes"]):
         return "memory_limit"
     if cpu_ms > cpu_limit_ms:
         return "time_limit"
@@ -341,7 +374,8 @@ class Worker:
             cpu_kernel = (r.cpu_ms() or 0) - (cpu_before or 0)
             cpu = max(report["cpu_ms"], cpu_kernel - 50) if cpu_before is not None else report["cpu_ms"]
             peak = r.peak_memory_bytes()
-            verdict = judge(report, test, job, cpu, peak, baseline)
+            held = scratch_bytes(r.temp_dir) + max(0, int(report.get("held_bytes") or 0))
+            verdict = judge(report, test, job, cpu, peak, baseline, held)
             result = {"index": index, "verdict": verdict, "cpu_ms": round(cpu, 2),
                       "wall_ms": round((time.monotonic() - started) * 1000, 2), "out_bytes": report["out_bytes"],
                       "isolated": isolated}
@@ -349,6 +383,8 @@ class Worker:
                 result["suspect"] = "time limit reported without the time being spent"
             if peak is not None:
                 result["memory_kb"] = peak // 1024
+            if held:
+                result["held_kb"] = held // 1024
             for key in ("error", "value_error", "trace", "exit_code"):
                 if key in report:
                     result[key] = report[key]
