@@ -66,7 +66,11 @@ export class CompletionService {
     const keys = indices.map((sampleIndex) => this.key(backend, {...base, sampleIndex}));
     const missing: number[] = [];
     indices.forEach((sampleIndex, i) => {
-      if (!this.store.has("request", keys[i]) && !this.inflight.has(keys[i])) missing.push(sampleIndex);
+      if (this.store.has("request", keys[i]) || this.inflight.has(keys[i])) return;
+      // a claim per request: a request another live run is sending is waited for, never sent twice
+      const claim = this.store.claim("request", keys[i]);
+      if (claim === "claimed") missing.push(sampleIndex);
+      else if (claim === "held") this.inflight.set(keys[i], this.awaitOther(backend, base, sampleIndex, keys[i]));
     });
     for (const run of contiguousRuns([...new Set(missing)].sort((a, b) => a - b))) {
       const promise = this.fetchRun(backend, base, run);
@@ -97,18 +101,39 @@ export class CompletionService {
     );
   }
 
+  /** A request another run holds: its stored record once it lands, or ours to send if that run died. */
+  private async awaitOther(
+    backend: ModelBackend,
+    base: Omit<CompletionCall, "sampleIndex">,
+    sampleIndex: number,
+    key: string
+  ): Promise<{key: string; record: RequestRecord}> {
+    if ((await this.store.waitFor("request", key)) === "claimed") return (await this.fetchRun(backend, base, [sampleIndex]))[0];
+    const record = this.store.get<RequestRecord>("request", key);
+    if (!record) throw new Error(`request ${key} vanished from the store`);
+    this.reused++;
+    return {key, record};
+  }
+
   private async fetchRun(
     backend: ModelBackend,
     base: Omit<CompletionCall, "sampleIndex">,
     run: number[]
   ): Promise<Array<{key: string; record: RequestRecord}>> {
     const first = run[0];
-    const completions = await backend.complete({
-      messages: base.messages,
-      sampling: {...base.sampling, seed: base.sampling.seed + first},
-      n: run.length,
-      problem: base.problem
-    });
+    const claimed = run.map((sampleIndex) => this.key(backend, {...base, sampleIndex}));
+    let completions: Completion[];
+    try {
+      completions = await backend.complete({
+        messages: base.messages,
+        sampling: {...base.sampling, seed: base.sampling.seed + first},
+        n: run.length,
+        problem: base.problem
+      });
+    } catch (error) {
+      for (const key of claimed) this.store.release("request", key); // another run may try them
+      throw error;
+    }
     if (completions.length !== run.length) {
       throw new Error(`${backend.description}: asked for ${run.length} completions, got ${completions.length}`);
     }

@@ -6,6 +6,7 @@ import {DEMO_SOURCE, loadSource, storeProblems, type DatasetSource, type Problem
 import {cachedJudge, limitsFor, SandboxPool, EXECUTION_ENGINE_VERSION} from "../execution/index.ts";
 import {buildAttemptMessages} from "../prompts/index.ts";
 import {openDefaultStore, type Store} from "../store/index.ts";
+import {runClaimed} from "./claimed.ts";
 import {CompletionService} from "./completions.ts";
 import {ExperimentError, profileOf, type Experiment, type Profile} from "./experiment.ts";
 import {renderTurnFeedback} from "./feedback.ts";
@@ -157,16 +158,22 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       };
       await prefetchFirstCalls(missing.map((u) => u.spec), completions);
       const limiters = new Map(backends.map((b) => [b, pLimit(Math.max(2, Math.min(b.concurrency, 64)))]));
-      await Promise.all(
-        missing.map((unit) =>
-          limiters.get(unit.spec.backend)!(async () => {
-            const record = await runTrajectory(unit.spec, effects);
-            store.putWithKeys("trajectory", [{key: unit.key, data: record}]);
-            done++;
-            tokens += record.tokensIn + record.tokensOut;
-            progress.update({done, total: units.length, tokens, faults: faults()});
-          })
-        )
+      await runClaimed(
+        store,
+        "trajectory",
+        missing,
+        (unit, task) => limiters.get(unit.spec.backend)!(task),
+        async (unit) => {
+          const record = await runTrajectory(unit.spec, effects);
+          store.putWithKeys("trajectory", [{key: unit.key, data: record}]);
+          done++;
+          tokens += record.tokensIn + record.tokensOut;
+          progress.update({done, total: units.length, tokens, faults: faults()});
+        },
+        () => {
+          done++; // stored by a concurrent run
+          progress.update({done, total: units.length, tokens, faults: faults()});
+        }
       );
     }
     progress.stop({done, total: units.length, tokens, faults: faults()});
