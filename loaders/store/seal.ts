@@ -9,6 +9,7 @@ import {closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readS
 import {join} from "node:path";
 import {randomBytes} from "node:crypto";
 import {indexEntry, indexPath, isHexKey, keyDigest, listPacks, Pack, PACK_NAME, sealedDir} from "./packs.ts";
+import {latestManifest, Manifest, writeManifest} from "./manifest.ts";
 import {forEachRecord, isRealDirectory, listSegments, type RecordLocation} from "./segments.ts";
 import {isWriterLive, type LeaseEffects} from "./writers.ts";
 
@@ -25,6 +26,8 @@ export interface SealOptions {
   batchBytes?: number;
   /** Renews the sealer's lease (sealing is synchronous: the heartbeat timer cannot fire meanwhile). */
   renew?(): void;
+  /** Fold packs into the manifest once this many are outside it (default 8). */
+  manifestAt?: number;
   /** Test hook: called at each step so a test can kill the process there. */
   step?(name: string): void;
 }
@@ -37,7 +40,7 @@ export interface SealResult {
 }
 
 const NOTHING: SealResult = {segments: 0, records: 0, duplicates: 0, packs: 0};
-const TEMP_NAME = /^p-\d{8}T\d{6}Z-[0-9a-f]{8}\.(jsonl|idx|parquet)\.tmp(-[A-Za-z0-9_-]+)?$/;
+const TEMP_NAME = /^[pm]-\d{8}T\d{6}Z-[0-9a-f]{8}\.(jsonl|idx|json|parquet)\.tmp(-[A-Za-z0-9_-]+)?$/;
 
 /** Seals a kind's finished segments; returns what it did (all zero when there was nothing, or it failed). */
 export function sealKind(options: SealOptions): SealResult {
@@ -60,7 +63,10 @@ export function sealKind(options: SealOptions): SealResult {
   try {
     removeLeftovers(outDir, options);
     const inputs = listSegments(segmentsDir).filter((file) => options.isFinished(file));
-    if (inputs.length === 0) return NOTHING;
+    if (inputs.length === 0) {
+      updateManifest(outDir, options);
+      return NOTHING;
+    }
     for (const file of listPacks(outDir)) opened.push(new Pack(file));
     const ends = new Map<string, number>();
     const result = sealInputs(inputs, opened, outDir, temps, options, ends);
@@ -74,6 +80,7 @@ export function sealKind(options: SealOptions): SealResult {
       unlinkSync(file);
     }
     fsyncDir(segmentsDir);
+    updateManifest(outDir, options);
     return {...result, segments: inputs.length};
   } catch (error) {
     log(`store: sealing ${kind} failed and was skipped (${(error as Error).message}); the store is unchanged`);
@@ -181,6 +188,19 @@ function writePack(batch: Map<string, RecordLocation>, fds: Map<string, number>,
   temps.length = 0;
   options.step?.("pack-committed");
   return new Pack(pack);
+}
+
+/** Folds packs into the kind's manifest once enough are outside it (a merge of 28-byte entries, no records). */
+function updateManifest(outDir: string, options: SealOptions): void {
+  const latest = latestManifest(outDir);
+  const manifest = latest ? new Manifest(outDir, latest) : null;
+  try {
+    const covered = new Set(manifest?.packs ?? []);
+    const outside = listPacks(outDir).filter((pack) => !covered.has(pack));
+    if (outside.length >= (options.manifestAt ?? 8)) writeManifest(outDir, manifest, outside, stamp(options.lease.now()));
+  } finally {
+    manifest?.close();
+  }
 }
 
 /** Removes what killed sealers left: temp files, and packs whose index never landed (uncommitted). */

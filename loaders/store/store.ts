@@ -9,6 +9,7 @@ import {join} from "node:path";
 import {randomBytes} from "node:crypto";
 import {contentKey} from "./keys.ts";
 import {keyDigest, listPacks, Pack, sealedDir} from "./packs.ts";
+import {latestManifest, Manifest} from "./manifest.ts";
 import {listSegments, readRecordLine, recordLine, scanSegment, segmentSeq, segmentWriter, SegmentWriter, type RecordLocation} from "./segments.ts";
 import {sealKind, type SealResult} from "./seal.ts";
 import {closeWriter, DEFAULT_LEASE_MS, isPidAlive, isWriterLive, registerWriter, renewLease, type LeaseEffects, type WriterInfo} from "./writers.ts";
@@ -53,6 +54,8 @@ const KIND_PATTERN = /^[a-z][a-z0-9_]*$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 interface KindState {
+  /** One index over most packs (manifest.ts), and the packs it does not cover yet. */
+  manifest: Manifest | null;
   packs: Pack[];
   /** Unsealed records by key (never a key that is in a pack). */
   live: Map<string, RecordLocation>;
@@ -101,14 +104,18 @@ export class Store {
   has(kind: string, key: string): boolean {
     const state = this.state(kind);
     if (state.live.has(key)) return true;
-    const digest = keyDigest(key);
-    return state.packs.some((pack) => pack.has(digest));
+    return this.inPacks(state, key);
   }
 
   /** The stored record, or undefined. Records are immutable: see the dedup rule above. */
   get<T>(kind: string, key: string): T | undefined {
     const state = this.state(kind);
     const digest = keyDigest(key);
+    const found = state.manifest?.find(digest);
+    if (found) {
+      const record = readRecordLine(found.fd, found.location);
+      if (record.key === key) return record.data as T;
+    }
     for (const pack of state.packs) {
       const location = pack.find(digest);
       if (!location) continue;
@@ -160,6 +167,17 @@ export class Store {
   /** Every key of a kind, streamed (sealed ones in key order, then the live tail). */
   *keys(kind: string): Generator<string> {
     const state = this.state(kind);
+    const manifest = state.manifest;
+    if (manifest) {
+      for (let i = 0; i < manifest.count; i++) {
+        const hex = manifest.hexKeyAt(i);
+        if (hex !== null) yield hex;
+        else {
+          const {fd, location} = manifest.entryAt(i);
+          yield readRecordLine(fd, location).key;
+        }
+      }
+    }
     for (const pack of [...state.packs]) {
       for (let i = 0; i < pack.count; i++) yield pack.keyAt(i);
     }
@@ -168,7 +186,7 @@ export class Store {
 
   count(kind: string): number {
     const state = this.state(kind);
-    return state.packs.reduce((n, pack) => n + pack.count, 0) + state.live.size;
+    return (state.manifest?.count ?? 0) + state.packs.reduce((n, pack) => n + pack.count, 0) + state.live.size;
   }
 
   *entries<T>(kind: string): Generator<[string, T]> {
@@ -266,6 +284,7 @@ export class Store {
     for (const state of this.kinds.values()) {
       for (const fd of state.fds.values()) closeSync(fd);
       for (const pack of state.packs) pack.close();
+      state.manifest?.close();
     }
     this.kinds.clear();
   }
@@ -283,7 +302,7 @@ export class Store {
     let state = this.kinds.get(kind);
     if (!state) {
       checkKind(kind);
-      state = {packs: [], live: new Map(), fds: new Map(), scanned: new Map(), segment: 0, skippedLines: 0};
+      state = {manifest: null, packs: [], live: new Map(), fds: new Map(), scanned: new Map(), segment: 0, skippedLines: 0};
       this.kinds.set(kind, state);
       const sealAt = this.options.autoCompactAt ?? 1;
       if (sealAt > 0 && listSegments(this.kindDir(kind)).length >= sealAt) this.seal(kind);
@@ -294,8 +313,19 @@ export class Store {
 
   /** Opens new packs, forgets live copies now sealed, and scans the live tail from where it was left. */
   private load(kind: string, state: KindState): void {
-    const known = new Set(state.packs.map((p) => p.file));
-    for (const file of listPacks(sealedDir(this.dir, kind))) if (!known.has(file)) state.packs.push(new Pack(file));
+    const sealed = sealedDir(this.dir, kind);
+    const before = (state.manifest?.count ?? 0) + state.packs.length;
+    const fresh = openLatestManifest(sealed, state.manifest?.name);
+    if (fresh) {
+      state.manifest?.close();
+      state.manifest = fresh;
+      const covered = new Set(state.manifest.packs);
+      for (const pack of state.packs.filter((p) => covered.has(p.file))) pack.close();
+      state.packs = state.packs.filter((p) => !covered.has(p.file));
+    }
+    const known = new Set([...state.packs.map((p) => p.file), ...(state.manifest?.packs ?? [])]);
+    for (const file of listPacks(sealed)) if (!known.has(file)) state.packs.push(new Pack(file));
+    const grew = (state.manifest?.count ?? 0) + state.packs.length !== before;
     const files = listSegments(this.kindDir(kind));
     const present = new Set(files);
     for (const [file, fd] of state.fds) {
@@ -308,7 +338,7 @@ export class Store {
         state.scanned.delete(file);
       }
     }
-    if (state.packs.length > known.size) for (const key of state.live.keys()) if (this.inPacks(state, key)) state.live.delete(key);
+    if (grew) for (const key of state.live.keys()) if (this.inPacks(state, key)) state.live.delete(key);
     for (const file of files) {
       let fd = state.fds.get(file);
       if (fd === undefined) {
@@ -328,9 +358,9 @@ export class Store {
   }
 
   private inPacks(state: KindState, key: string): boolean {
-    if (state.packs.length === 0) return false;
+    if (state.packs.length === 0 && !state.manifest) return false;
     const digest = keyDigest(key);
-    return state.packs.some((pack) => pack.has(digest));
+    return (state.manifest?.has(digest) ?? false) || state.packs.some((pack) => pack.has(digest));
   }
 
   private register(): void {
@@ -396,6 +426,19 @@ export class Store {
 
   private assertOpen(): void {
     if (this.closed) throw new Error("store: used after close()");
+  }
+}
+
+/** The newest manifest when it is not `current`; retried when a sealer replaced it while we opened it. */
+function openLatestManifest(dir: string, current: string | undefined): Manifest | null {
+  for (let attempt = 0; ; attempt++) {
+    const latest = latestManifest(dir);
+    if (!latest || latest === current) return null;
+    try {
+      return new Manifest(dir, latest);
+    } catch (error) {
+      if (attempt >= 3 || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
 }
 
