@@ -109,22 +109,34 @@ export class Store {
 
   /** The stored record, or undefined. Records are immutable: see the dedup rule above. */
   get<T>(kind: string, key: string): T | undefined {
+    return this.read(kind, key)?.data as T | undefined;
+  }
+
+  /** The stored record with its write time (what `store merge` copies), or undefined. */
+  read(kind: string, key: string): {key: string; ts: string; data: unknown} | undefined {
     const state = this.state(kind);
     const digest = keyDigest(key);
     const found = state.manifest?.find(digest);
     if (found) {
       const record = readRecordLine(found.fd, found.location);
-      if (record.key === key) return record.data as T;
+      if (record.key === key) return record;
     }
     for (const pack of state.packs) {
       const location = pack.find(digest);
       if (!location) continue;
       const record = readRecordLine(pack.fd, location);
-      if (record.key === key) return record.data as T;
+      if (record.key === key) return record;
     }
     const location = state.live.get(key);
     if (!location) return undefined;
-    return readRecordLine(state.fds.get(location.file)!, location).data as T;
+    return readRecordLine(state.fds.get(location.file)!, location);
+  }
+
+  /** Sealed and live record counts of a kind (for `reprompt store stats`). */
+  stats(kind: string): {sealed: number; live: number; packs: number; manifestPacks: number} {
+    const state = this.state(kind);
+    const manifest = state.manifest?.count ?? 0;
+    return {sealed: manifest + state.packs.reduce((n, p) => n + p.count, 0), live: state.live.size, packs: state.packs.length + (state.manifest?.packs.length ?? 0), manifestPacks: state.manifest?.packs.length ?? 0};
   }
 
   /** Stores `data` under the key of `material` unless that key is already stored. Durable on return. */
