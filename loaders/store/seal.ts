@@ -71,6 +71,7 @@ export function sealKind(options: SealOptions): SealResult {
     const ends = new Map<string, number>();
     const result = sealInputs(inputs, opened, outDir, temps, options, ends);
     options.step?.("sealed");
+    if (lockHolder(lock) !== options.writerId) throw new Error("lost the seal lock (lease expired)");
     for (const file of inputs) {
       // a writer thought dead that still appends (a paused process whose lease ran out) keeps its file
       if (lstatSync(file).size !== ends.get(file)) {
@@ -94,7 +95,7 @@ export function sealKind(options: SealOptions): SealResult {
 
 function sealInputs(inputs: string[], packs: Pack[], outDir: string, temps: string[], options: SealOptions, ends: Map<string, number>): Omit<SealResult, "segments"> {
   const batchRecords = options.batchRecords ?? 500_000;
-  const batchBytes = options.batchBytes ?? 1 << 30;
+  const batchBytes = options.batchBytes ?? 256 << 20;
   let batch = new Map<string, RecordLocation>();
   let bytes = 0;
   let records = 0;
@@ -157,6 +158,7 @@ function writePack(batch: Map<string, RecordLocation>, fds: Map<string, number>,
       used = 0;
     };
     sorted.forEach(({digest, hashed, location}, i) => {
+      if (i % 4096 === 4095) options.renew?.();
       const need = location.length + 1;
       if (used + need > buffer.length) drain();
       if (need > buffer.length) buffer = Buffer.allocUnsafe(need);
@@ -181,6 +183,9 @@ function writePack(batch: Map<string, RecordLocation>, fds: Map<string, number>,
   } finally {
     closeSync(indexFd);
   }
+  // commit only while the lock is still ours: a sealer whose lease lapsed (a stalled machine) must not add a
+  // pack next to the one its successor is writing from the same segments
+  if (lockHolder(join(outDir, "seal.lock")) !== options.writerId) throw new Error("lost the seal lock (lease expired)");
   renameSync(dataTemp, pack);
   options.step?.("pack-renamed");
   renameSync(indexTemp, indexPath(pack)); // the commit point
@@ -227,20 +232,27 @@ function acquireLock(path: string, options: SealOptions): boolean {
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      let holder = "";
-      try {
-        const fd = openSync(path, "r");
-        const buffer = Buffer.alloc(200);
-        holder = buffer.toString("utf8", 0, readSync(fd, buffer, 0, 200, 0));
-        closeSync(fd);
-      } catch {
-        continue; // released meanwhile
-      }
+      const holder = lockHolder(path);
+      if (holder === null) continue; // released meanwhile
       if (isWriterLive(options.storeDir, holder, options.lease)) return false; // someone else is sealing
       removeQuietly(path); // the lock of a dead sealer
     }
   }
   return false;
+}
+
+function lockHolder(path: string): string | null {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buffer = Buffer.alloc(200);
+      return buffer.toString("utf8", 0, readSync(fd, buffer, 0, 200, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 function writeAll(fd: number, data: Buffer): void {
