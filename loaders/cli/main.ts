@@ -16,6 +16,7 @@ import {registerBench} from "./bench.ts";
 import {registerExport} from "./export.ts";
 import {escapeControls, terminalBlock} from "./terminal.ts";
 import {configForDisplay} from "../config/display.ts";
+import {registerStore} from "./store.ts";
 
 const VERSION = "0.1.0";
 
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo): Command {
   registerRft(program, io);
   registerBench(program, io);
   registerExport(program, io);
+  registerStore(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")

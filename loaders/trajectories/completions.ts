@@ -68,7 +68,11 @@ export class CompletionService {
     const keys = indices.map((sampleIndex) => this.key(backend, {...base, sampleIndex}));
     const missing: number[] = [];
     indices.forEach((sampleIndex, i) => {
-      if (!this.store.has("request", keys[i]) && !this.inflight.has(keys[i])) missing.push(sampleIndex);
+      if (this.store.has("request", keys[i]) || this.inflight.has(keys[i])) return;
+      // a claim per request: a request another live run is sending is waited for, never sent twice
+      const claim = this.store.claim("request", keys[i]);
+      if (claim === "claimed") missing.push(sampleIndex);
+      else if (claim === "held") this.inflight.set(keys[i], this.awaitOther(backend, base, sampleIndex, keys[i]));
     });
     for (const run of contiguousRuns([...new Set(missing)].sort((a, b) => a - b))) {
       const promise = this.fetchRun(backend, base, run);
@@ -97,6 +101,20 @@ export class CompletionService {
         return {key, record};
       })
     );
+  }
+
+  /** A request another run holds: its stored record once it lands, or ours to send if that run died. */
+  private async awaitOther(
+    backend: ModelBackend,
+    base: Omit<CompletionCall, "sampleIndex">,
+    sampleIndex: number,
+    key: string
+  ): Promise<{key: string; record: RequestRecord}> {
+    if ((await this.store.waitFor("request", key)) === "claimed") return (await this.fetchRun(backend, base, [sampleIndex]))[0];
+    const record = this.store.get<RequestRecord>("request", key);
+    if (!record) throw new Error(`request ${key} vanished from the store`);
+    this.reused++;
+    return {key, record};
   }
 
   private async fetchRun(
@@ -145,6 +163,12 @@ export class CompletionService {
         throw new Error(`${backend.description}: asked for ${run.length} completions, got ${completions.length}`);
       }
       storeArrived(completions);
+    } catch (error) {
+      // What never arrived is free for another run to send (a stored one's claim ended with its put).
+      run.forEach((sampleIndex, i) => {
+        if (!stored.has(i)) this.store.release("request", this.key(backend, {...base, sampleIndex}));
+      });
+      throw error;
     } finally {
       // What never arrived is no longer in flight (failed or discarded).
       this.inFlight -= run.length - stored.size;

@@ -5,6 +5,7 @@ import {loadConfig, type ModelConfig, type RepromptConfig} from "../config/index
 import {cachedJudge, SandboxPool, EXECUTION_ENGINE_VERSION} from "../execution/index.ts";
 import {buildAttemptMessages} from "../prompts/index.ts";
 import {openDefaultStore, type Store} from "../store/index.ts";
+import {runClaimed} from "./claimed.ts";
 import {CompletionService} from "./completions.ts";
 import type {Experiment, Profile} from "./experiment.ts";
 import {prepareRun, resolveProfile, type PreparedRun} from "./plan.ts";
@@ -154,22 +155,26 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
         if (!signal?.aborted) throw error; // stopped: the requests were dropped on purpose
       });
       const limiters = new Map(backends.map((b) => [b, pLimit(Math.max(2, Math.min(b.concurrency, 64)))]));
-      const outcomes = await Promise.allSettled(
-        missing.map((unit) =>
-          limiters.get(unit.spec.backend)!(async () => {
-            if (signal?.aborted) return;
-            const record = await runTrajectory(unit.spec, effects);
-            store.putWithKeys("trajectory", [{key: unit.key, data: record}]);
-            done++;
-            tokens += record.tokensIn + record.tokensOut;
-            progress.update({done, total: missing.length, tokens, faults: faults()});
-          })
-        )
-      );
-      if (!signal?.aborted) {
-        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-        if (failed) throw failed.reason;
-      }
+      await runClaimed(
+        store,
+        "trajectory",
+        missing,
+        (unit, task) => limiters.get(unit.spec.backend)!(task),
+        async (unit) => {
+          const record = await runTrajectory(unit.spec, effects);
+          store.putWithKeys("trajectory", [{key: unit.key, data: record}]);
+          done++;
+          tokens += record.tokensIn + record.tokensOut;
+          progress.update({done, total: missing.length, tokens, faults: faults()});
+        },
+        () => {
+          done++; // stored by a concurrent run
+          progress.update({done, total: missing.length, tokens, faults: faults()});
+        },
+        signal
+      ).catch((error: unknown) => {
+        if (!signal?.aborted) throw error; // stopped: the requests were dropped on purpose
+      });
     }
     signal?.removeEventListener("abort", onStop);
     progress.stop({done, total: missing.length, tokens, faults: faults()});

@@ -31,7 +31,7 @@ describe("store", () => {
 
   it("ignores a torn last line and keeps every complete record", () => {
     const dir = tempDir();
-    const store = Store.open({dir});
+    const store = Store.open({dir, sealOnClose: false});
     const keys = [1, 2, 3].map((i) => store.put("execution", {i}, {verdict: "accepted", i}).key);
     store.close();
     const [segment] = readdirSync(join(dir, "segments", "execution"));
@@ -51,7 +51,9 @@ describe("store", () => {
     ]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
-    expect(readdirSync(join(dir, "segments", "sample"))).toHaveLength(2);
+    // each writer sealed its own segment on close: nothing is left in the live tail
+    expect(readdirSync(join(dir, "segments", "sample"))).toHaveLength(0);
+    expect(readdirSync(join(dir, "sealed", "sample")).filter((f) => f.endsWith(".idx"))).toHaveLength(2);
     const store = Store.open({dir, autoCompactAt: 0});
     expect(store.count("sample")).toBe(600);
     for (const line of (a.stdout + b.stdout).trim().split("\n")) {
@@ -103,29 +105,33 @@ describe("store", () => {
     }
   });
 
-  it("compacts finished writers' segments into one file without losing or duplicating records", async () => {
+  it("seals finished writers' segments into key-sorted packs without losing or duplicating records", async () => {
     const dir = tempDir();
     for (const tag of ["x", "y", "z"]) {
-      expect((await finished(spawnTs("tests/store/writer-process.ts", [dir, tag, "40"]))).code).toBe(0);
+      const child = spawnTs("tests/store/writer-process.ts", [dir, tag, "40"], {env: {...process.env, STORE_SEAL_ON_CLOSE: "0"}});
+      expect((await finished(child)).code).toBe(0);
     }
-    // a writer that raced another on the same keys leaves duplicates: a copy of a segment under a dead pid
+    // a writer that raced another on the same keys leaves duplicates: a copy of a segment of a dead writer
     const kindDir = join(dir, "segments", "sample");
     copyFileSync(join(kindDir, readdirSync(kindDir)[0]), join(kindDir, "w-20200101T000000Z-999999-abcdef.jsonl"));
     const store = Store.open({dir, autoCompactAt: 0});
-    const before = new Map(store.keys("sample").map((k) => [k, store.get("sample", k)]));
+    const before = new Map([...store.keys("sample")].map((k) => [k, store.get("sample", k)]));
     expect(before.size).toBe(120);
     expect(store.compact(["sample"])).toEqual({sample: 4});
-    expect(readdirSync(join(dir, "segments", "sample"))).toHaveLength(1);
+    expect(readdirSync(kindDir)).toHaveLength(0);
     const after = Store.open({dir, autoCompactAt: 0});
     expect(after.count("sample")).toBe(120);
     for (const [key, value] of before) expect(after.get("sample", key)).toEqual(value);
-    const file = readdirSync(join(dir, "segments", "sample"))[0];
-    expect(readFileSync(join(dir, "segments", "sample", file), "utf8").trim().split("\n")).toHaveLength(120);
+    const packs = readdirSync(join(dir, "sealed", "sample")).filter((f) => f.endsWith(".jsonl"));
+    expect(packs).toHaveLength(1);
+    const lines = readFileSync(join(dir, "sealed", "sample", packs[0]), "utf8").trim().split("\n");
+    const keys = lines.map((line) => JSON.parse(line).key as string);
+    expect(keys).toEqual([...before.keys()].sort());
     store.close();
     after.close();
   });
 
-  it("never compacts the segment of a writer that is still alive", () => {
+  it("never seals the segment of a writer that is still alive", () => {
     const dir = tempDir();
     const live = Store.open({dir, effects: {isAlive: () => true}});
     live.put("sample", {i: 1}, {i: 1});

@@ -288,10 +288,10 @@ describe("reprompt run under SIGKILL", () => {
     // 4. Same trajectories (keys and records), same requests, same executions (checked after the log below).
     const a = Store.open({dir: refStore, autoCompactAt: 0});
     const b = Store.open({dir: crashStore, autoCompactAt: 0});
-    const sorted = (s: Store, kind: string) => s.keys(kind).sort();
+    const sorted = (s: Store, kind: string) => [...s.keys(kind)].sort();
     const keySets = Object.fromEntries(["trajectory", "request", "execution"].map((kind) => [kind, {reference: sorted(a, kind), crashed: sorted(b, kind)}]));
-    const refTrajectories = new Map(a.keys("trajectory").map((k) => [k, a.get<TrajectoryRecord>("trajectory", k)!]));
-    const crashTrajectories = new Map(b.keys("trajectory").map((k) => [k, b.get<TrajectoryRecord>("trajectory", k)!]));
+    const refTrajectories = new Map([...a.keys("trajectory")].map((k) => [k, a.get<TrajectoryRecord>("trajectory", k)!]));
+    const crashTrajectories = new Map([...b.keys("trajectory")].map((k) => [k, b.get<TrajectoryRecord>("trajectory", k)!]));
     const skipped = ["request", "trajectory", "execution"].map((k) => b.skippedLines(k));
     a.close();
     b.close();

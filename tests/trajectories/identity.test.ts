@@ -44,7 +44,7 @@ describe("server identity across runs", () => {
     const summary = await run(2);
     expect(summary.record.counts.created).toBe(2);
     expect(summary.record.counts.completionsRequested).toBe(store.count("request"));
-    const requests = store.keys("request").map((k) => store.get<RequestRecord>("request", k)!);
+    const requests = [...store.keys("request")].map((k) => store.get<RequestRecord>("request", k)!);
     expect(requests.length).toBeGreaterThan(0);
     const digests = new Set(requests.map((r) => r.completion.meta?.serverIdentity));
     expect(digests.size).toBe(1);
