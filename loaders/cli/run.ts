@@ -2,6 +2,7 @@
 import type {Command} from "commander";
 import {experimentNames, loadExperiment} from "../trajectories/experiment.ts";
 import {runExperiment} from "../trajectories/run.ts";
+import {describeShard, parseShard} from "../trajectories/shard.ts";
 import {UsageError, type CliIo} from "./io.ts";
 
 export function registerRun(program: Command, io: CliIo): void {
@@ -11,8 +12,9 @@ export function registerRun(program: Command, io: CliIo): void {
     .argument("[experiment]", "experiment name (file in experiments/); omit to list them")
     .option("--profile <name>", "profile: demo (offline, human baseline) or paper (your models, full budgets)", "demo")
     .option("--lanes <n>", "parallel sandbox workers (default: number of cores)")
+    .option("--shard <I/N>", "run only slice I of N (0-based; auto/N reads JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)")
     .option("--json", "print the run record as JSON")
-    .action(async (name: string | undefined, options: {profile: string; lanes?: string; json?: boolean}) => {
+    .action(async (name: string | undefined, options: {profile: string; lanes?: string; shard?: string; json?: boolean}) => {
       if (!name) {
         for (const n of experimentNames()) {
           const e = await loadExperiment(n);
@@ -22,9 +24,15 @@ export function registerRun(program: Command, io: CliIo): void {
       }
       const lanes = options.lanes === undefined ? undefined : Number(options.lanes);
       if (lanes !== undefined && !(Number.isInteger(lanes) && lanes > 0)) throw new UsageError(`--lanes must be a positive integer, got ${options.lanes}`);
+      const shard = options.shard === undefined ? undefined : parseShard(options.shard);
       const experiment = await loadExperiment(name);
-      const {runKey, record} = await runExperiment(experiment, {profile: options.profile, lanes});
-      if (options.json) io.stdout(JSON.stringify({runKey, ...record}) + "\n");
+      const {runKey, record} = await runExperiment(experiment, {profile: options.profile, lanes, shard});
+      if (options.json) io.stdout(JSON.stringify({runKey, ...record, ...(shard ? {shard} : {})}) + "\n");
+      else if (shard)
+        io.stdout(
+          `${record.experiment}/${record.profile} ${describeShard(shard)}: ${record.counts.created} new trajectories of ${record.trajectories} in the run; ` +
+            `${record.counts.completionsRequested} completions requested, ${record.counts.completionsReused} reused (no run record: run it unsharded once, at no cost, to record run ${runKey})\n`
+        )
       else
         io.stdout(
           `${record.experiment}/${record.profile}: ${record.trajectories} trajectories (${record.counts.created} new, ${record.counts.reused} from the store); ` +

@@ -11,6 +11,7 @@ import {ExperimentError, profileOf, type Experiment, type Profile} from "./exper
 import {renderTurnFeedback} from "./feedback.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
 import {samplingFor} from "./sampling.ts";
+import {inShard, type Shard} from "./shard.ts";
 import {strategyId} from "./strategy.ts";
 import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, trajectoryKeyMaterial, type TrajectorySpec} from "./trajectory.ts";
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   /** Builds a model's backend (tests pass fakes). */
   backendFor?: (model: ModelConfig) => Promise<ModelBackend>;
   now?: () => Date;
+  /** Run only this slice of the work units (shard.ts); a sharded run stores no run record (it is a part). */
+  shard?: Shard;
 }
 
 export interface RunModel {
@@ -135,7 +138,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
         }
       }
     }
-    const missing = units.filter((u) => !store.has("trajectory", u.key));
+    const missing = units.filter((u) => inShard(u.key, options.shard) && !store.has("trajectory", u.key));
     const completions = new CompletionService(store, now);
     const progress = options.progress ?? createProgress();
     const faults = () => {
@@ -200,6 +203,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       faults: faults()
     };
     const runKey = store.key("run", {experiment: experiment.name, profile: options.profile, engine: record.engine, plan: {problemKeys, models: record.models.map((m) => m.identity), strategies: record.strategies, samples: record.samples, seed: record.seed, judge: record.judge}});
+    // A shard is part of a run: its record would make a partial run the figure's latest.
+    if (options.shard) return {runKey, record, trajectoryKeys: units.map((u) => u.key)};
     store.putWithKeys("run", [{key: runKey, data: record}]);
     // The latest run of each experiment/profile is what its figure shows.
     store.putWithKeys("run_latest", [{key: store.key("run_latest", {experiment: experiment.name, profile: options.profile, at: record.finishedAt}), data: {experiment: experiment.name, profile: options.profile, runKey, at: record.finishedAt}}]);
