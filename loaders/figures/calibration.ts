@@ -1,20 +1,25 @@
 // Figure 7a: what noise looks like. The null baseline ignores prompts, so every difference between its
 // strategies is noise; its spread tells how large a difference must be to mean anything at this sample size.
 import {bootstrapMean, pairedDifference} from "../metrics/index.ts";
-import {groupBy, provenanceOf, round} from "./common.ts";
-import {figureRun} from "./runs.ts";
+import {sampleCounts} from "./aggregate.ts";
+import {provenanceOf, round} from "./common.ts";
+import {withFigureRun, type FigureRun} from "./runs.ts";
 import {perProblemPassAtK} from "./singleTurnGrid.ts";
 
-export async function calibrationTable(profile?: string) {
-  const run = await figureRun("single-turn-grid", profile);
+export function calibrationTable(profile?: string) {
+  return withFigureRun("single-turn-grid", profile, calibrationOf);
+}
+
+async function calibrationOf(run: FigureRun) {
   const k = 1;
   const baselineModels = run.record.models.filter((m) => m.nullBaseline);
+  const counts = await sampleCounts(run);
   const strategies = [];
   const summary = [];
   for (const model of baselineModels) {
     const perStrategy = new Map<string, Float64Array>();
-    for (const [strategy, cell] of groupBy(run.trajectories.filter((t) => t.model === model.name), (t) => t.strategyId)) {
-      perStrategy.set(strategy, perProblemPassAtK(run, cell, k));
+    for (const cell of counts.filter((c) => c.model === model.name)) {
+      perStrategy.set(cell.strategy, perProblemPassAtK(run.record.problemKeys, cell.byProblem, k));
     }
     const baseline = perStrategy.get("single/none+none");
     let excluding = 0;

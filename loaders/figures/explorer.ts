@@ -6,8 +6,8 @@ import {join} from "node:path";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {openDefaultStore, sqlString} from "../store/index.ts";
 import type {RequestRecord} from "../trajectories/completions.ts";
-import {groupBy} from "./common.ts";
-import {figureRun} from "./runs.ts";
+import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
+import {withFigureRun, type FigureRun} from "./runs.ts";
 
 const PER_CELL = 2;
 const MAX_TEXT = 6000;
@@ -17,16 +17,30 @@ function cut(text: string): string {
 }
 
 export async function explorerParquet(experiments = ["feedback-granularity", "cot-retry"], profile?: string): Promise<Buffer> {
+  return rowsToParquet(await explorerRows(experiments, profile));
+}
+
+/** The first PER_CELL trajectories (plan order) of each (model, strategy, problem), chosen in SQL. */
+async function shownKeys(run: FigureRun): Promise<string[]> {
+  const rows = await run.query.all<{key: string}>(`
+    SELECT key FROM (
+      SELECT key, ord, row_number() OVER w AS nth, min(ord) OVER w2 AS group_first FROM rt
+      WINDOW w AS (PARTITION BY model, strategy, problem_key ORDER BY ord), w2 AS (PARTITION BY model, strategy, problem_key)
+    ) WHERE nth <= ${PER_CELL} ORDER BY group_first, ord`);
+  return rows.map((r) => r.key);
+}
+
+export async function explorerRows(experiments = ["feedback-granularity", "cot-retry"], profile?: string) {
   const rows: Array<Record<string, string | number | boolean | null>> = [];
   const runs = [];
-  for (const name of experiments) runs.push({name, run: await figureRun(name, profile)});
+  for (const name of experiments) runs.push(await withFigureRun(name, profile, async (run) => ({name, problems: run.problems, keys: await shownKeys(run)})));
   // Opened after the runs, so it sees every request they stored.
   const store = openDefaultStore();
   try {
-    for (const {name, run} of runs) {
-      for (const [, cell] of groupBy(run.trajectories, (t) => `${t.model}|${t.strategyId}|${t.problemKey}`)) {
-        for (const t of cell.slice(0, PER_CELL)) {
-          const problem = run.problems.get(t.problemKey)!;
+    for (const {name, problems, keys} of runs) {
+      {
+        for (const t of keys.map((key) => store.get<TrajectoryRecord>("trajectory", key)!)) {
+          const problem = problems.get(t.problemKey)!;
           t.turns.forEach((turn, i) => {
             const calls = turn.requestKeys.map((key) => store.get<RequestRecord>("request", key)!);
             rows.push({
@@ -55,7 +69,7 @@ export async function explorerParquet(experiments = ["feedback-granularity", "co
   } finally {
     store.close();
   }
-  return rowsToParquet(rows);
+  return rows;
 }
 
 /** Writes rows (JSON-typed) to a zstd Parquet file through DuckDB and returns its bytes. */
