@@ -1,10 +1,11 @@
-// `npm run bench [-- exec|generate|metrics|all]`: the project's benchmarks; each prints its headline last.
+// `npm run bench [-- exec|generate|metrics|figures|all]`: the project's benchmarks; each prints its headline last.
 const which = process.argv[2] ?? "all";
 const log = (line: string) => console.log(line);
 const benches: Record<string, () => Promise<unknown>> = {
   exec: async () => (await import("./exec.ts")).benchExec(log),
   generate: async () => (await import("./generate.ts")).benchGenerate(log),
-  metrics: async () => (await import("./metrics.ts")).benchMetrics(log)
+  metrics: async () => (await import("./metrics.ts")).benchMetrics(log),
+  figures: async () => (await import("./figures.ts")).benchFigures(log, process.argv.slice(3))
 };
 const names = which === "all" ? Object.keys(benches) : [which];
 for (const name of names) {
@@ -13,6 +14,6 @@ for (const name of names) {
     console.error(`unknown benchmark ${name}; choose one of ${Object.keys(benches).join(", ")} or all`);
     process.exit(2);
   }
-  console.log(`== bench ${name}`);
+  if (!process.argv.includes("--json")) console.log(`== bench ${name}`);
   await bench();
 }
