@@ -13,6 +13,7 @@ import {registerFeedback} from "./feedback.ts";
 import {registerModels} from "./models.ts";
 import {registerRft} from "./rft.ts";
 import {registerBench} from "./bench.ts";
+import {registerLaunch} from "./launch.ts";
 
 const VERSION = "0.1.0";
 
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIo): Command {
   registerModels(program, io);
   registerRft(program, io);
   registerBench(program, io);
+  registerLaunch(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")
