@@ -83,17 +83,21 @@ export async function loadRunTrajectories(query: StoreQuery, runKey: string, key
   }
 }
 
-/** `run_key(ord, key)` from `source`, and `rt` from it joined with the store's trajectories (one JSON parse each). */
+/**
+ * `run_key(ord, key)` from `source`, and `rt` from it joined with the store's trajectories, one JSON parse
+ * per record (a list of paths). Cost and the last turn's public verdict come from `final`, which the
+ * trajectory loop writes from its last turn (`final.turn` = number of turns, turns being numbered from 1).
+ */
 export async function createRunTable(query: StoreQuery, source: string): Promise<void> {
   if (!query.kinds.includes("trajectory")) throw new Error("the store has no trajectories (run the experiment first)");
   await query.all(`CREATE OR REPLACE TEMP TABLE run_key AS SELECT ord, key FROM ${source}`);
   await query.all(`
     CREATE OR REPLACE TEMP TABLE rt AS
-    SELECT ord, key, f[1] AS model, f[2] AS strategy, f[3] AS problem_key, f[4]::INTEGER AS idx, cost,
-           coalesce(f[6]::BOOLEAN, false) AS last_public, coalesce(f[5]::BOOLEAN, false) AS all_passed
+    SELECT ord, key, f[1] AS model, f[2] AS strategy, f[3] AS problem_key, f[4]::INTEGER AS idx, f[5]::INTEGER AS cost,
+           coalesce(f[6]::BOOLEAN, false) AS last_public, coalesce(f[7]::BOOLEAN, false) AS all_passed
     FROM (
-      SELECT r.ord, r.key, json_array_length(t.data, '$.turns')::INTEGER AS cost,
-             json_extract_string(t.data, ['$.model', '$.strategyId', '$.problemKey', '$.index', '$.final.allPassed', '$.turns[#-1].public.passed']) AS f
+      SELECT r.ord, r.key,
+             json_extract_string(t.data, ['$.model', '$.strategyId', '$.problemKey', '$.index', '$.final.turn', '$.final.publicPassed', '$.final.allPassed']) AS f
       FROM run_key r JOIN trajectory t ON t.key = r.key
     )
     ORDER BY ord`);

@@ -38,7 +38,8 @@ function record(t: T, index: number) {
     problemKey: t.problem,
     index,
     turns: t.turns.map(([passed, code, nonCodeChars, totalChars], i) => ({turn: i + 1, code, public: {passed}, nonCodeChars, totalChars})),
-    final: {allPassed: t.all}
+    // As the trajectory loop writes it: from the last turn.
+    final: {turn: t.turns.length, publicPassed: t.turns.at(-1)![0], allPassed: t.all}
   };
 }
 
