@@ -3,14 +3,14 @@
 // (open the store's SQL views, select the run's trajectories, aggregate, estimate) in a fresh process.
 import {spawn} from "node:child_process";
 import {createHash} from "node:crypto";
-import {createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync} from "node:fs";
+import {createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import {mulberry32} from "../loaders/metrics/index.ts";
-import {queryStore, Store} from "../loaders/store/index.ts";
+import {Store} from "../loaders/store/index.ts";
 import type {RunRecord} from "../loaders/trajectories/run.ts";
 
 const PROBLEMS = 165;
@@ -114,7 +114,7 @@ function runRecord(plan: Plan): RunRecord {
 }
 
 /** Writes the plan's trajectories in plan order (strategy, problem, index) and the run's key list. */
-async function synthesize(dir: string, plan: Plan): Promise<{write_s: number; bytes: number}> {
+async function synthesize(dir: string, plan: Plan): Promise<{write_s: number | null; bytes: number}> {
   const started = performance.now();
   const random = mulberry32(12345);
   const ease = Array.from({length: PROBLEMS}, () => (random() < 0.35 ? 0.02 : random() * 0.8));
@@ -156,12 +156,12 @@ function duSync(path: string): number {
 /** In a fresh process: the figure's whole data path from an opened store to its finished table. */
 async function measure(dir: string): Promise<{aggregate_s: number; aggregate_rss_mb: number; cells: number}> {
   const {record, figure} = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {record: RunRecord; figure: Plan["figure"]};
-  const {loadRunTrajectories} = await import("../loaders/figures/runs.ts");
+  const {loadRunTrajectories, openFigureQuery} = await import("../loaders/figures/runs.ts");
   const started = performance.now();
   // The key list as runExperiment hands it over (one string per trajectory), read line by line.
   const keys: string[] = [];
   for await (const line of createInterface({input: createReadStream(join(dir, "keys.txt"))})) if (line) keys.push(line);
-  const query = await queryStore(join(dir, "store"));
+  const {query, close} = await openFigureQuery(join(dir, "store"));
   let cells = 0;
   try {
     await loadRunTrajectories(query, "bench-run", keys);
@@ -176,7 +176,7 @@ async function measure(dir: string): Promise<{aggregate_s: number; aggregate_rss
       cells = (await multiVsSingleOf(run)).rows.length;
     }
   } finally {
-    query.close();
+    close();
   }
   return {aggregate_s: (performance.now() - started) / 1000, aggregate_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), cells};
 }
@@ -204,10 +204,13 @@ export async function benchFigures(log: (line: string) => void, argv: string[] =
   const dir = values.keep ?? mkdtempSync(join(tmpdir(), "reprompt-bench-figures-"));
   try {
     if (!values.json) log(`synthesizing ${plan.total} trajectories (${plan.strategies.length} strategies × ${PROBLEMS} problems × ≤ ${plan.samples} samples) in ${dir}`);
-    const written = await synthesize(dir, plan);
-    if (!values.json) log(`wrote ${(written.bytes / 2 ** 20).toFixed(0)} MiB in ${written.write_s.toFixed(1)} s; measuring ${plan.figure} in a fresh process`);
+    // --keep DIR keeps the synthesized store; a later run with the same DIR measures it again without rewriting.
+    const reuse = values.keep !== undefined && existsSync(join(dir, "run.json"));
+    if (reuse && (JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as {record: RunRecord}).record.trajectories !== plan.total) throw new Error(`${dir} holds another size; use a new --keep directory`);
+    const written = reuse ? {write_s: null, bytes: duSync(join(dir, "store"))} : await synthesize(dir, plan);
+    if (!values.json) log(`${reuse ? "reusing" : "wrote"} ${(written.bytes / 2 ** 20).toFixed(0)} MiB${written.write_s === null ? "" : ` in ${written.write_s.toFixed(1)} s`}; measuring ${plan.figure} in a fresh process`);
     const measured = await measureInChild(dir);
-    const result = {trajectories: plan.total, figure: plan.figure, bytes: written.bytes, write_s: round(written.write_s), aggregate_s: round(measured.aggregate_s), aggregate_rss_mb: measured.aggregate_rss_mb, cells: measured.cells};
+    const result = {trajectories: plan.total, figure: plan.figure, bytes: written.bytes, write_s: written.write_s === null ? null : round(written.write_s), aggregate_s: round(measured.aggregate_s), aggregate_rss_mb: measured.aggregate_rss_mb, cells: measured.cells};
     log(values.json ? JSON.stringify(result) : `${plan.figure} over ${plan.total} trajectories: ${result.aggregate_s} s, peak RSS ${result.aggregate_rss_mb} MB (goal ≤ 60 s, ≤ 2048 MB at 1.6M)`);
     return result;
   } finally {

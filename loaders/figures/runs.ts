@@ -38,13 +38,40 @@ export async function withFigureRun<T>(experimentName: string, profile: string |
     store.close();
   }
   const {runKey, record} = summary;
-  const query = await queryStore(store.dir);
+  const {query, close} = await openFigureQuery(store.dir);
   try {
     await loadRunTrajectories(query, runKey, summary.trajectoryKeys);
     return await use({runKey, record, problems, query});
   } finally {
-    query.close();
+    close();
   }
+}
+
+/**
+ * DuckDB's memory for one figure. Its default (80 % of RAM) lets a scan of millions of JSON records grow to
+ * several GB; with a limit it streams in the same time and spills what does not fit (e.g. the programs the
+ * diversity measures page through) to a temporary directory. REPROMPT_FIGURE_MEMORY overrides it.
+ */
+export const FIGURE_MEMORY_LIMIT = "1GB";
+
+/** The store's SQL views with the figures' memory limit and a spill directory (removed on close). */
+export async function openFigureQuery(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<{query: StoreQuery; close: () => void}> {
+  const limit = env.REPROMPT_FIGURE_MEMORY || FIGURE_MEMORY_LIMIT;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(limit)) throw new Error(`REPROMPT_FIGURE_MEMORY: expected a size such as 1GB or 512MiB, got ${JSON.stringify(limit)}`);
+  const query = await queryStore(dir);
+  const spill = mkdtempSync(join(tmpdir(), "reprompt-duckdb-"));
+  const close = () => {
+    query.close();
+    rmSync(spill, {recursive: true, force: true});
+  };
+  try {
+    await query.all(`SET memory_limit = ${sqlString(limit)}`);
+    await query.all(`SET temp_directory = ${sqlString(spill)}`);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return {query, close};
 }
 
 /** Lines per write when handing the key list to DuckDB (bounded memory whatever the run's size). */

@@ -204,7 +204,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     };
     const runKey = store.key("run", {experiment: experiment.name, profile: options.profile, engine: record.engine, plan: {problemKeys, models: record.models.map((m) => m.identity), strategies: record.strategies, samples: record.samples, seed: record.seed, judge: record.judge}});
     // A shard is part of a run: its record would make a partial run the figure's latest.
-    if (options.shard) return {runKey, record, trajectoryKeys: units.map((u) => u.key)};
+    if (options.shard && options.shard.count > 1) return {runKey, record, trajectoryKeys: units.map((u) => u.key)};
     store.putWithKeys("run", [{key: runKey, data: record}]);
     // The latest run of each experiment/profile is what its figure shows.
     store.putWithKeys("run_latest", [{key: store.key("run_latest", {experiment: experiment.name, profile: options.profile, at: record.finishedAt}), data: {experiment: experiment.name, profile: options.profile, runKey, at: record.finishedAt}}]);
