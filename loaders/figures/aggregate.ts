@@ -36,10 +36,10 @@ function cellsOf<R extends Row, T>(rows: R[], add: (cell: Map<string, T>, row: R
 }
 
 /** pass@k inputs: per cell and problem, how many trajectories and how many passed all tests. */
-export async function sampleCounts(run: FigureRun, where = "true"): Promise<Array<Cell<SampleCount>>> {
+export async function sampleCounts(run: FigureRun): Promise<Array<Cell<SampleCount>>> {
   const rows = await run.query.all<Row & {samples: number; correct: number}>(`
     SELECT model, strategy, problem_key, count(*)::INTEGER AS samples, count_if(all_passed)::INTEGER AS correct, min(ord)::INTEGER AS first
-    FROM rt WHERE ${where} GROUP BY model, strategy, problem_key ORDER BY first`);
+    FROM rt GROUP BY model, strategy, problem_key ORDER BY first`);
   return cellsOf<Row & SampleCount, SampleCount>(rows, (cell, r) => cell.set(r.problem_key, {samples: r.samples, correct: r.correct}));
 }
 

@@ -38,32 +38,31 @@ export async function explorerRows(experiments = ["feedback-granularity", "cot-r
   const store = openDefaultStore();
   try {
     for (const {name, problems, keys} of runs) {
-      {
-        for (const t of keys.map((key) => store.get<TrajectoryRecord>("trajectory", key)!)) {
-          const problem = problems.get(t.problemKey)!;
-          t.turns.forEach((turn, i) => {
-            const calls = turn.requestKeys.map((key) => store.get<RequestRecord>("request", key)!);
-            rows.push({
-              experiment: name,
-              model: t.model,
-              strategy: t.strategyId,
-              problem: problem.id,
-              problem_name: problem.name ?? problem.id,
-              difficulty: problem.difficulty.label,
-              trajectory: t.index,
-              turn: turn.turn,
-              turns: t.turns.length,
-              prompt: cut(calls.map((c) => c.messages[c.messages.length - 1].content).join("\n\n— next call —\n\n")),
-              reply: cut(calls.map((c) => c.completion.text).join("\n\n— next call —\n\n")),
-              code: turn.code === null ? null : cut(turn.code),
-              verdict: turn.public.verdict,
-              public_passed: turn.public.passed,
-              feedback: turn.feedback ? cut(turn.feedback.text) : null,
-              final_all_passed: i === t.turns.length - 1 ? t.final.allPassed : null,
-              hidden_verdict: i === t.turns.length - 1 ? t.final.hiddenVerdict : null
-            });
+      for (const key of keys) {
+        const t = store.get<TrajectoryRecord>("trajectory", key)!;
+        const problem = problems.get(t.problemKey)!;
+        t.turns.forEach((turn, i) => {
+          const calls = turn.requestKeys.map((key) => store.get<RequestRecord>("request", key)!);
+          rows.push({
+            experiment: name,
+            model: t.model,
+            strategy: t.strategyId,
+            problem: problem.id,
+            problem_name: problem.name ?? problem.id,
+            difficulty: problem.difficulty.label,
+            trajectory: t.index,
+            turn: turn.turn,
+            turns: t.turns.length,
+            prompt: cut(calls.map((c) => c.messages[c.messages.length - 1].content).join("\n\n— next call —\n\n")),
+            reply: cut(calls.map((c) => c.completion.text).join("\n\n— next call —\n\n")),
+            code: turn.code === null ? null : cut(turn.code),
+            verdict: turn.public.verdict,
+            public_passed: turn.public.passed,
+            feedback: turn.feedback ? cut(turn.feedback.text) : null,
+            final_all_passed: i === t.turns.length - 1 ? t.final.allPassed : null,
+            hidden_verdict: i === t.turns.length - 1 ? t.final.hiddenVerdict : null
           });
-        }
+        });
       }
     }
   } finally {
