@@ -6,13 +6,17 @@ import {backoffMs, classify, MAX_REFUSED_RETRIES, OpenAIBackendError, redact, ty
 import {fetchServerIdentity, type ServerIdentity} from "./serverIdentity.ts";
 import {buildParams, chatBody, decodeResponse, RESERVED_BODY_FIELDS, type DecodedResponse} from "./openaiRequest.ts";
 import {cappedFetch, oversizeDecoded, oversizeOf} from "./openaiResponseCap.ts";
+import {baseURLList, createReplicaRouter, primaryBaseURL, type BaseURLs} from "./replicas.ts";
 
 export {OpenAIBackendError} from "./openaiFaults.ts";
 
 export interface OpenAIBackendConfig {
   name: string;
-  /** Must include /v1 (e.g. http://127.0.0.1:8000/v1). A query string is kept for requests but left out of the identity. */
-  baseURL: string;
+  /**
+   * Must include /v1 (e.g. http://127.0.0.1:8000/v1). A query string is kept for requests but left out of the identity.
+   * A list names replicas of one model (replicas.ts): the first one is the identity, each request goes to the least loaded.
+   */
+  baseURL: BaseURLs;
   model: string;
   /** A declared checkpoint revision (commit, digest, file hash): part of the identity and of every request key. */
   revision?: string;
@@ -110,6 +114,8 @@ interface Exchange {
   attempts: number;
   attemptMs: number;
   latencyMs: number;
+  /** The replica that answered (recorded with the completion, never part of its key). */
+  servedBy: string;
 }
 
 /** Thrown (internally) when a server refuses n > 1: we fall back to single requests. */
@@ -128,7 +134,8 @@ class NRejected extends Error {}
  */
 export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAIBackendEffects = {}): OpenAIBackend {
   validate(config);
-  const {endpoint, query} = parseEndpoint(config.baseURL);
+  const {endpoint, query} = parseEndpoint(primaryBaseURL(config.baseURL));
+  const endpoints = baseURLList(config.baseURL).map(parseEndpoint);
   const concurrency = config.concurrency ?? OPENAI_DEFAULTS.concurrency;
   const timeoutMs = config.timeoutMs ?? OPENAI_DEFAULTS.timeoutMs;
   const maxRetries = config.maxRetries ?? OPENAI_DEFAULTS.maxRetries;
@@ -151,7 +158,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
 
   /** The key as of now; null secret for the placeholder. Throws when the configured variable is empty. */
   const readKey = (): {key: string; secrets: string[]} => {
-    const querySecrets = Object.values(query).filter((v) => v.length >= 8);
+    const querySecrets = endpoints.flatMap((e) => Object.values(e.query)).filter((v) => v.length >= 8);
     if (!config.apiKeyEnv) return {key: PLACEHOLDER_KEY, secrets: querySecrets};
     // Trimmed: a key pasted from a file often carries a newline, which fetch rejects as a header value.
     const key = env[config.apiKeyEnv]?.trim();
@@ -163,19 +170,20 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
   const clean = (text: string, secrets: string[]) => secrets.reduce((t, s) => redact(t, s), text);
 
   // The key is handed over per request through a function, so a changed environment takes effect at once.
-  const client = new OpenAI({
-    baseURL: endpoint,
+  const clientFor = (replica: {endpoint: string; query: Record<string, string>}) => new OpenAI({
+    baseURL: replica.endpoint,
     apiKey: async () => readKey().key,
     adminAPIKey: null,
     organization: null,
     project: null,
     webhookSecret: null,
-    defaultQuery: Object.keys(query).length > 0 ? query : undefined,
+    defaultQuery: Object.keys(replica.query).length > 0 ? replica.query : undefined,
     maxRetries: 0,
     timeout: timeoutMs,
     logLevel: "off",
     fetch: cappedFetch(effects.fetch ?? globalThis.fetch)
   });
+  const replicas = createReplicaRouter(endpoints.map((e) => ({endpoint: e.endpoint, client: clientFor(e)})));
 
   const failure = (fault: Fault, attempts: number, params: Record<string, unknown>, secrets: string[]): OpenAIBackendError => {
     const status = fault.status;
@@ -228,22 +236,25 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
         const forward = () => attemptController.abort(signal.reason);
         signal.addEventListener("abort", forward, {once: true});
         const attemptStart = now();
+        // Per attempt: a retry may go to another replica (the one that failed is busy or down).
+        const lease = replicas.acquire();
         let fault: Fault;
         try {
-          const raw: unknown = await client.chat.completions.create(body as never, {signal: attemptController.signal, maxRetries: 0, timeout: timeoutMs});
+          const raw: unknown = await lease.replica.client.chat.completions.create(body as never, {signal: attemptController.signal, maxRetries: 0, timeout: timeoutMs});
           const decoded = decodeResponse(raw, asked);
           const done = now();
-          return {decoded, attempts: attempt + 1, attemptMs: done - attemptStart, latencyMs: done - started};
+          return {decoded, attempts: attempt + 1, attemptMs: done - attemptStart, latencyMs: done - started, servedBy: lease.replica.endpoint};
         } catch (error) {
           if (signal.aborted && !timedOut) throw aborted(signal);
           const oversize = oversizeOf(error); // a flood past max_tokens: a fault, kept as its head (not retried)
           if (oversize) {
             countFault(stats, "oversize");
             const done = now();
-            return {decoded: oversizeDecoded(oversize), attempts: attempt + 1, attemptMs: done - attemptStart, latencyMs: done - started};
+            return {decoded: oversizeDecoded(oversize), attempts: attempt + 1, attemptMs: done - attemptStart, latencyMs: done - started, servedBy: lease.replica.endpoint};
           }
           fault = classify(error, timedOut, now());
         } finally {
+          lease.release();
           clearTimeout(timer);
           signal.removeEventListener("abort", forward);
         }
@@ -287,6 +298,7 @@ export function createOpenAIBackend(config: OpenAIBackendConfig, effects: OpenAI
         systemFingerprint: decoded.systemFingerprint,
         ...(reported ? {serverIdentity: reported.digest} : {}),
         responseId: decoded.responseId,
+        servedBy: ex.servedBy,
         ...(split ? {tokensOutOfRequest: decoded.completionTokens, choicesInRequest: decoded.choices.length} : {}),
         ...(choice.reasoning !== null ? {reasoning: choice.reasoning} : {})
       }

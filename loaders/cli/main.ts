@@ -17,6 +17,7 @@ import {registerExport} from "./export.ts";
 import {escapeControls, terminalBlock} from "./terminal.ts";
 import {configForDisplay} from "../config/display.ts";
 import {registerStore} from "./store.ts";
+import {registerLaunch} from "./launch.ts";
 
 const VERSION = "0.1.0";
 
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo): Command {
   registerBench(program, io);
   registerExport(program, io);
   registerStore(program, io);
+  registerLaunch(program, io);
   program
     .command("config")
     .description("print the configuration reprompt reads (reprompt.config.js)")

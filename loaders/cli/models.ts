@@ -18,7 +18,7 @@ export function registerModels(program: Command, io: CliIo): void {
       for (const m of all) {
         if (options.json) io.stdout(JSON.stringify(configForDisplay(m)) + "\n");
         else {
-          const where = m.backend === "openai" ? `${displayURL(m.baseURL)} · ${m.model}` : m.backend === "llama" ? m.model : "replays human submissions (null baseline)";
+          const where = m.backend === "openai" ? `${[m.baseURL].flat().map(displayURL).join(", ")} · ${m.model}` : m.backend === "llama" ? m.model : "replays human submissions (null baseline)";
           io.stdout(`${m.name.padEnd(24)} ${m.backend.padEnd(7)} ${where}${m.role ? ` · ${m.role}` : ""}\n`);
         }
       }

@@ -35,10 +35,12 @@ export function isLoopbackURL(raw: string): boolean {
 }
 
 /** Whether pages hide endpoints: the configured choice, else on when any configured endpoint is not loopback. */
-export function redactEndpoints(config: Pick<RepromptConfig, "models"> & {publish?: PublishConfig}, baseURL?: string): boolean {
+export function redactEndpoints(config: Pick<RepromptConfig, "models"> & {publish?: PublishConfig}, baseURL?: string | readonly string[]): boolean {
   if (config.publish?.redactEndpoints !== undefined) return config.publish.redactEndpoints;
-  if (baseURL !== undefined) return !isLoopbackURL(baseURL);
-  return config.models.some((m) => m.backend === "openai" && !isLoopbackURL(m.baseURL));
+  // A model with replicas is redacted when any of them is not on this machine.
+  const remote = (urls: string | readonly string[]) => [urls].flat().some((u) => !isLoopbackURL(u));
+  if (baseURL !== undefined) return remote(baseURL);
+  return config.models.some((m) => m.backend === "openai" && remote(m.baseURL));
 }
 
 /** A deep copy with every `baseURL` shown as `displayURL` gives it: for `config --json` and `models`. */
@@ -46,6 +48,6 @@ export function configForDisplay<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => configForDisplay(v)) as T;
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === "baseURL" && typeof v === "string" ? displayURL(v) : configForDisplay(v)])
+    Object.entries(value).map(([k, v]) => [k, k === "baseURL" && typeof v === "string" ? displayURL(v) : k === "baseURL" && Array.isArray(v) ? v.map((u) => (typeof u === "string" ? displayURL(u) : u)) : configForDisplay(v)])
   ) as T;
 }

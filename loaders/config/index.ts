@@ -5,6 +5,7 @@ import {pathToFileURL} from "node:url";
 import {tsImport} from "tsx/esm/api";
 import {projectRoot} from "../store/index.ts";
 import {configSchema, type RepromptConfig} from "./schema.ts";
+import {primaryBaseURL} from "../backends/replicas.ts";
 import {parseStrict} from "./strict.ts";
 import {checkStudy} from "./studyCheck.ts";
 
@@ -48,9 +49,10 @@ export function parseConfig(value: unknown, file: string): RepromptConfig {
 /** What a model entry resolves to on the wire; two entries with the same identity share every completion. */
 function wireIdentity(model: RepromptConfig["models"][number]): string | null {
   if (model.backend !== "openai") return model.backend === "llama" ? `llama:${resolve(projectRoot, model.model)}` : null;
-  let endpoint = model.baseURL;
+  // The first replica names the model in store keys (backends/replicas.ts).
+  let endpoint = primaryBaseURL(model.baseURL);
   try {
-    const url = new URL(model.baseURL);
+    const url = new URL(endpoint);
     endpoint = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
   } catch {
     // The schema already checked it is a URL.

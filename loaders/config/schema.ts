@@ -50,10 +50,12 @@ const modelCommon = {
     .optional()
 };
 
+const serverURL = z.string().url("must be a URL such as http://127.0.0.1:8000/v1");
 const openaiModel = z.object({
   ...modelCommon,
   backend: z.literal("openai"),
-  baseURL: z.string().url("must be a URL such as http://127.0.0.1:8000/v1"),
+  /** One server, or replicas of it (vLLM data-parallel): requests go to the least-loaded; the first names the model in keys. */
+  baseURL: z.union([serverURL, z.array(serverURL).min(1, "list at least one URL")]),
   model: z.string().min(1),
   /**
    * The checkpoint behind `model`, as you know it (a Hub commit, a GGUF file's sha256, an Ollama digest): part of

@@ -1,10 +1,11 @@
 // Figure 7a: what noise looks like. The null baseline ignores prompts, so every difference between its
 // strategies is noise; its spread tells how large a difference must be to mean anything at this sample size.
 import {bootstrapMean, pairedDifference} from "../metrics/index.ts";
-import {groupBy, provenanceOf, round} from "./common.ts";
+import {sampleCounts} from "./aggregate.ts";
+import {provenanceOf, round} from "./common.ts";
 import {loadExperiment} from "../trajectories/experiment.ts";
 import {loaderInputs} from "./loaderInputs.ts";
-import {figureRun, siteProfile} from "./runs.ts";
+import {siteProfile, withFigureRun, type FigureRun} from "./runs.ts";
 import {perProblemPassAtK} from "./singleTurnGrid.ts";
 
 export async function calibrationTable(profile = siteProfile()) {
@@ -14,15 +15,19 @@ export async function calibrationTable(profile = siteProfile()) {
   if (!experiment.profiles[profile]) {
     return {status: "no-profile" as const, profile, experiment: experiment.name, profiles: Object.keys(experiment.profiles), explorer};
   }
-  const run = await figureRun("single-turn-grid", profile);
+  return {...(await withFigureRun("single-turn-grid", profile, calibrationOf)), explorer};
+}
+
+async function calibrationOf(run: FigureRun) {
   const k = 1;
   const baselineModels = run.record.models.filter((m) => m.nullBaseline);
+  const counts = await sampleCounts(run);
   const strategies = [];
   const summary = [];
   for (const model of baselineModels) {
     const perStrategy = new Map<string, Float64Array>();
-    for (const [strategy, cell] of groupBy(run.trajectories.filter((t) => t.model === model.name), (t) => t.strategyId)) {
-      perStrategy.set(strategy, perProblemPassAtK(run, cell, k));
+    for (const cell of counts.filter((c) => c.model === model.name)) {
+      perStrategy.set(cell.strategy, perProblemPassAtK(run.record.problemKeys, cell.byProblem, k));
     }
     const baseline = perStrategy.get("single/none+none");
     let excluding = 0;
@@ -54,5 +59,5 @@ export async function calibrationTable(profile = siteProfile()) {
       intervalsExcludingZero: excluding
     });
   }
-  return {status: "ok" as const, provenance: provenanceOf(run, "Calibration: the null baseline's spread"), strategies, summary, explorer};
+  return {status: "ok" as const, provenance: provenanceOf(run, "Calibration: the null baseline's spread"), strategies, summary};
 }

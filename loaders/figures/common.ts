@@ -19,7 +19,7 @@ export interface Provenance {
   runKey: string;
 }
 
-export function provenanceOf(run: FigureRun, title: string): Provenance {
+export function provenanceOf(run: Pick<FigureRun, "runKey" | "record">, title: string): Provenance {
   const r = run.record;
   return {
     experiment: r.experiment,

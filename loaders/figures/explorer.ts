@@ -6,9 +6,9 @@ import {join} from "node:path";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {openDefaultStore, sqlString} from "../store/index.ts";
 import type {RequestRecord} from "../trajectories/completions.ts";
-import {groupBy} from "./common.ts";
 import {loadExperiment} from "../trajectories/experiment.ts";
-import {figureRun, siteProfile} from "./runs.ts";
+import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
+import {siteProfile, withFigureRun, type FigureRun} from "./runs.ts";
 
 const PER_CELL = 2;
 const EXPLORER_COLUMNS = ["experiment", "model", "strategy", "problem", "problem_name", "difficulty", "prompt", "reply", "code", "verdict", "feedback"];
@@ -19,46 +19,62 @@ function cut(text: string): string {
 }
 
 export async function explorerParquet(experiments = ["feedback-granularity", "cot-retry"], profile = siteProfile()): Promise<Buffer> {
+  return rowsToParquet(await explorerRows(experiments, profile));
+}
+
+/** The first PER_CELL trajectories (plan order) of each (model, strategy, problem), chosen in SQL. */
+async function shownKeys(run: FigureRun): Promise<string[]> {
+  const rows = await run.query.all<{key: string}>(`
+    SELECT key FROM (
+      SELECT key, ord, row_number() OVER w AS nth, min(ord) OVER w2 AS group_first FROM rt
+      WINDOW w AS (PARTITION BY model, strategy, problem_key ORDER BY ord), w2 AS (PARTITION BY model, strategy, problem_key)
+    ) WHERE nth <= ${PER_CELL} ORDER BY group_first, ord`);
+  return rows.map((r) => r.key);
+}
+
+export async function explorerRows(experiments = ["feedback-granularity", "cot-retry"], profile = siteProfile()) {
   const rows: Array<Record<string, string | number | boolean | null>> = [];
   const runs = [];
   // An experiment without this profile has no trajectories here; the page says which (calibration.json's `explorer`).
-  for (const name of experiments) if ((await loadExperiment(name)).profiles[profile]) runs.push({name, run: await figureRun(name, profile)});
+  for (const name of experiments) {
+    if (!(await loadExperiment(name)).profiles[profile]) continue;
+    runs.push(await withFigureRun(name, profile, async (run) => ({name, problems: run.problems, keys: await shownKeys(run)})));
+  }
   // Opened after the runs, so it sees every request they stored.
   const store = openDefaultStore();
   try {
-    for (const {name, run} of runs) {
-      for (const [, cell] of groupBy(run.trajectories, (t) => `${t.model}|${t.strategyId}|${t.problemKey}`)) {
-        for (const t of cell.slice(0, PER_CELL)) {
-          const problem = run.problems.get(t.problemKey)!;
-          t.turns.forEach((turn, i) => {
-            const calls = turn.requestKeys.map((key) => store.get<RequestRecord>("request", key)!);
-            rows.push({
-              experiment: name,
-              model: t.model,
-              strategy: t.strategyId,
-              problem: problem.id,
-              problem_name: problem.name ?? problem.id,
-              difficulty: problem.difficulty.label,
-              trajectory: t.index,
-              turn: turn.turn,
-              turns: t.turns.length,
-              prompt: cut(calls.map((c) => c.messages[c.messages.length - 1].content).join("\n\n— next call —\n\n")),
-              reply: cut(calls.map((c) => c.completion.text).join("\n\n— next call —\n\n")),
-              code: turn.code === null ? null : cut(turn.code),
-              verdict: turn.public.verdict,
-              public_passed: turn.public.passed,
-              feedback: turn.feedback ? cut(turn.feedback.text) : null,
-              final_all_passed: i === t.turns.length - 1 ? t.final.allPassed : null,
-              hidden_verdict: i === t.turns.length - 1 ? t.final.hiddenVerdict : null
-            });
+    for (const {name, problems, keys} of runs) {
+      for (const key of keys) {
+        const t = store.get<TrajectoryRecord>("trajectory", key)!;
+        const problem = problems.get(t.problemKey)!;
+        t.turns.forEach((turn, i) => {
+          const calls = turn.requestKeys.map((key) => store.get<RequestRecord>("request", key)!);
+          rows.push({
+            experiment: name,
+            model: t.model,
+            strategy: t.strategyId,
+            problem: problem.id,
+            problem_name: problem.name ?? problem.id,
+            difficulty: problem.difficulty.label,
+            trajectory: t.index,
+            turn: turn.turn,
+            turns: t.turns.length,
+            prompt: cut(calls.map((c) => c.messages[c.messages.length - 1].content).join("\n\n— next call —\n\n")),
+            reply: cut(calls.map((c) => c.completion.text).join("\n\n— next call —\n\n")),
+            code: turn.code === null ? null : cut(turn.code),
+            verdict: turn.public.verdict,
+            public_passed: turn.public.passed,
+            feedback: turn.feedback ? cut(turn.feedback.text) : null,
+            final_all_passed: i === t.turns.length - 1 ? t.final.allPassed : null,
+            hidden_verdict: i === t.turns.length - 1 ? t.final.hiddenVerdict : null
           });
-        }
+        });
       }
     }
   } finally {
     store.close();
   }
-  return rowsToParquet(rows);
+  return rows;
 }
 
 /** Writes rows (JSON-typed) to a zstd Parquet file through DuckDB and returns its bytes. */

@@ -106,7 +106,7 @@ export async function prebuild(profile: string, options: {config?: RepromptConfi
     for (const e of i.experiments) {
       for (const m of e.models) {
         const model = config.models.find((c) => c.name === m.name);
-        if (model?.backend === "openai") servers.add(model.baseURL);
+        if (model?.backend === "openai") for (const url of [model.baseURL].flat()) servers.add(url);
       }
     }
   }

@@ -1,20 +1,14 @@
 // Figures 3–5: pass n@k at equal program budget (multi vs single turn, feedback kinds, CoT-retry by max turns).
-import {
-  bootstrapMean,
-  categoriesFromTrajectories,
-  consecutiveSimilarities,
-  distinctProgramRate,
-  pairedDifference,
-  passNAtKMultiTurn
-} from "../metrics/index.ts";
-import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
-import {groupBy, paperRows, provenanceOf, round, turnsOf} from "./common.ts";
-import {figureRun, type FigureRun} from "./runs.ts";
+import {bootstrapMean, pairedDifference, passNAtKMultiTurn} from "../metrics/index.ts";
+import {categoryCounts, NO_CATEGORIES} from "./aggregate.ts";
+import {cellDiversity} from "./diversity.ts";
+import {paperRows, provenanceOf, round} from "./common.ts";
+import {withFigureRun, type FigureRun} from "./runs.ts";
 
 /** Monte Carlo shuffles per problem (the study: 10,000). */
 export const SHUFFLES = 10_000;
 
-function supportedGrid(run: FigureRun): Array<[number, number]> {
+function supportedGrid(run: Pick<FigureRun, "record">): Array<[number, number]> {
   return (run.record.nk ?? []).filter(([, k]) => k <= run.record.samples);
 }
 
@@ -28,14 +22,13 @@ interface CellEstimate {
   hi: number | null;
 }
 
-function estimateCells(run: FigureRun, grid: Array<[number, number]>): {rows: CellEstimate[]; perProblem: Map<string, Float64Array>} {
+/** pass n@k per cell; the estimators get per-problem category counts aggregated in DuckDB (aggregate.ts). */
+export async function estimateCells(run: FigureRun, grid: Array<[number, number]>): Promise<{rows: CellEstimate[]; perProblem: Map<string, Float64Array>}> {
   const rows: CellEstimate[] = [];
   const perProblem = new Map<string, Float64Array>();
   if (!grid.length) return {rows, perProblem};
-  for (const [id, cell] of groupBy(run.trajectories, (t) => `${t.model}|${t.strategyId}`)) {
-    const [model, strategy] = id.split("|");
-    const byProblem = groupBy(cell, (t) => t.problemKey);
-    const categories = run.record.problemKeys.map((key) => categoriesFromTrajectories((byProblem.get(key) ?? []).map(turnsOf)));
+  for (const {model, strategy, byProblem} of await categoryCounts(run)) {
+    const categories = run.record.problemKeys.map((key) => byProblem.get(key) ?? NO_CATEGORIES);
     const {estimates} = passNAtKMultiTurn(categories, grid, {resamples: SHUFFLES, seed: 11, bootstrapResamples: 2000});
     for (const e of estimates) {
       perProblem.set(`${model}|${strategy}|${e.n}@${e.k}`, e.perProblem);
@@ -51,14 +44,18 @@ function strategyLabel(strategy: string): {family: string; feedback: string | nu
   return {family: parts[0] === "cot-retry" ? "CoT-retry" : "multi-turn", feedback: parts[1], maxTurns: Number(parts[2])};
 }
 
-function unsupported(run: FigureRun): string[] {
+function unsupported(run: Pick<FigureRun, "record">): string[] {
   return (run.record.nk ?? []).filter(([, k]) => k > run.record.samples).map(([n, k]) => `${n}@${k}`);
 }
 
-export async function multiVsSingleTable(profile?: string) {
-  const run = await figureRun("multi-vs-single", profile);
+export function multiVsSingleTable(profile?: string) {
+  return withFigureRun("multi-vs-single", profile, multiVsSingleOf);
+}
+
+/** The multi- vs single-turn table of a run (exported for the figures bench). */
+export async function multiVsSingleOf(run: FigureRun) {
   const grid = supportedGrid(run);
-  const {rows, perProblem} = estimateCells(run, grid);
+  const {rows, perProblem} = await estimateCells(run, grid);
   const differences = [];
   for (const model of run.record.models) {
     const single = run.record.strategies.find((s) => s.startsWith("single/"));
@@ -79,42 +76,24 @@ export async function multiVsSingleTable(profile?: string) {
   };
 }
 
-/** Similarity of consecutive programs per trajectory, binned for the page (values are many; bins are few). */
-function similarityBins(trajectories: TrajectoryRecord[]): {bins: Array<{bin: number; count: number}>; values: number; mean: number | null} {
-  const counts = new Array(20).fill(0);
-  let total = 0;
-  let sum = 0;
-  for (const t of trajectories) {
-    const programs = t.turns.map((turn) => turn.code).filter((c): c is string => c !== null);
-    for (const s of consecutiveSimilarities(programs)) {
-      counts[Math.min(19, Math.floor(s * 20))]++;
-      total++;
-      sum += s;
-    }
-  }
-  return {bins: counts.map((count, i) => ({bin: round(i / 20, 2)!, count})), values: total, mean: total ? round(sum / total) : null};
+export function feedbackGranularityTable(profile?: string) {
+  return withFigureRun("feedback-granularity", profile, feedbackGranularityOf);
 }
 
-export async function feedbackGranularityTable(profile?: string) {
-  const run = await figureRun("feedback-granularity", profile);
-  const {rows} = estimateCells(run, supportedGrid(run));
+async function feedbackGranularityOf(run: FigureRun) {
+  const {rows} = await estimateCells(run, supportedGrid(run));
   const diversity = [];
-  for (const [id, cell] of groupBy(run.trajectories, (t) => `${t.model}|${t.strategyId}`)) {
-    const [model, strategy] = id.split("|");
-    const {bins, values, mean} = similarityBins(cell);
-    const distinct = [...groupBy(cell, (t) => t.problemKey).values()].map((list) =>
-      distinctProgramRate(list.flatMap((t) => t.turns.map((turn) => turn.code).filter((c): c is string => c !== null))) ?? 0
-    );
-    const nonCode = cell.flatMap((t) => t.turns.filter((turn) => turn.totalChars > 0).map((turn) => turn.nonCodeChars / turn.totalChars));
+  for (const cell of await cellDiversity(run)) {
+    const {bins, values, mean} = cell.similarity;
     diversity.push({
-      model,
-      feedback: strategyLabel(strategy).feedback,
+      model: cell.model,
+      feedback: strategyLabel(cell.strategy).feedback,
       similarityBins: bins,
       similarityValues: values,
       similarityMean: mean,
-      distinctRate: round(bootstrapMean(Float64Array.from(distinct), {resamples: 1000, seed: 5}).mean),
-      nonCodeFraction: nonCode.length ? round(nonCode.reduce((a, b) => a + b, 0) / nonCode.length) : null,
-      meanTurns: round(cell.reduce((n, t) => n + t.turns.length, 0) / cell.length, 3)
+      distinctRate: round(bootstrapMean(Float64Array.from(cell.distinct), {resamples: 1000, seed: 5}).mean),
+      nonCodeFraction: cell.nonCode.count ? round(cell.nonCode.sum / cell.nonCode.count) : null,
+      meanTurns: round(cell.turns / cell.trajectories, 3)
     });
   }
   return {
@@ -127,9 +106,12 @@ export async function feedbackGranularityTable(profile?: string) {
   };
 }
 
-export async function cotRetryTable(profile?: string) {
-  const run = await figureRun("cot-retry", profile);
-  const {rows} = estimateCells(run, supportedGrid(run));
+export function cotRetryTable(profile?: string) {
+  return withFigureRun("cot-retry", profile, cotRetryOf);
+}
+
+async function cotRetryOf(run: FigureRun) {
+  const {rows} = await estimateCells(run, supportedGrid(run));
   return {
     provenance: provenanceOf(run, "CoT-retry vs plain multi-turn by maximum turns"),
     grid: supportedGrid(run).map(([n, k]) => `${n}@${k}`),

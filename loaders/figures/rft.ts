@@ -7,7 +7,7 @@ import type {ChatExample} from "../rft/export.ts";
 import {openDefaultStore} from "../store/index.ts";
 import {loadExperiment, profileOf} from "../trajectories/experiment.ts";
 import {paperRows, provenanceOf} from "./common.ts";
-import {siteProfile, type FigureRun} from "./runs.ts";
+import {siteProfile} from "./runs.ts";
 
 function log(line: string): void {
   process.stderr.write(`[rft] ${line}\n`);
@@ -121,7 +121,6 @@ export async function rftBeforeAfterTable(profile = siteProfile()) {
     const run = await runBeforeAfter(experiment, profile, found.pair, {store, config});
     const grid = (p.nk ?? []).filter(([, k]) => k <= run.record.samples);
     const metrics = beforeAfterMetrics(run, grid);
-    const figureRun: FigureRun = {runKey: run.runKey, record: run.record, trajectories: run.trajectories, problems: run.problems};
     return {
       status: "ok" as const,
       profile,
@@ -129,7 +128,7 @@ export async function rftBeforeAfterTable(profile = siteProfile()) {
       unsupported: (p.nk ?? []).filter(([, k]) => k > run.record.samples).map(([n, k]) => `${n}@${k}`),
       pair: {base: found.pair.base.label ?? found.pair.base.name, finetuned: found.pair.finetuned.label ?? found.pair.finetuned.name},
       ...metrics,
-      provenance: provenanceOf(figureRun, "RFT: base model vs its fine-tuned version"),
+      provenance: provenanceOf(run, "RFT: base model vs its fine-tuned version"),
       paper
     };
   } finally {

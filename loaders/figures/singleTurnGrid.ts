@@ -1,21 +1,20 @@
 // Figure 1 (single-turn grid) and the CoT-by-size/difficulty figure: pass@k per strategy, best combos, gains.
 import {bootstrapMean, pairedDifference, passAtK} from "../metrics/index.ts";
-import type {TrajectoryRecord} from "../trajectories/trajectory.ts";
+import {sampleCounts, type Cell, type SampleCount} from "./aggregate.ts";
 import {groupBy, paperRows, provenanceOf, round} from "./common.ts";
-import {figureRun, type FigureRun} from "./runs.ts";
+import {withFigureRun, type FigureRun} from "./runs.ts";
 
 const BOOTSTRAP = {resamples: 2000, seed: 7};
 
-/** Per problem (in run order): pass@k of one (model, strategy) cell. */
-export function perProblemPassAtK(run: FigureRun, cell: TrajectoryRecord[], k: number): Float64Array {
-  const byProblem = groupBy(cell, (t) => t.problemKey);
-  return Float64Array.from(run.record.problemKeys, (key) => {
-    const list = byProblem.get(key) ?? [];
-    return passAtK(list.length, list.filter((t) => t.final.allPassed).length, k);
+/** Per problem (in the order of `problemKeys`): pass@k of one (model, strategy) cell. */
+export function perProblemPassAtK(problemKeys: readonly string[], byProblem: Map<string, SampleCount>, k: number): Float64Array {
+  return Float64Array.from(problemKeys, (key) => {
+    const counts = byProblem.get(key) ?? {samples: 0, correct: 0};
+    return passAtK(counts.samples, counts.correct, k);
   });
 }
 
-function budgets(run: FigureRun): number[] {
+function budgets(run: Pick<FigureRun, "record">): number[] {
   return (run.record.k ?? [1, 10, 100]).filter((k) => k <= run.record.samples);
 }
 
@@ -35,14 +34,12 @@ export interface GridCell {
   hi: number | null;
 }
 
-function gridCells(run: FigureRun): {cells: GridCell[]; perProblem: Map<string, Float64Array>} {
+function gridCells(run: FigureRun, counts: Array<Cell<SampleCount>>): {cells: GridCell[]; perProblem: Map<string, Float64Array>} {
   const cells: GridCell[] = [];
   const perProblem = new Map<string, Float64Array>();
-  const byCell = groupBy(run.trajectories, (t) => `${t.model}|${t.strategyId}`);
-  for (const [id, cell] of byCell) {
-    const [model, strategy] = id.split("|");
+  for (const {model, strategy, byProblem} of counts) {
     for (const k of budgets(run)) {
-      const values = perProblemPassAtK(run, cell, k);
+      const values = perProblemPassAtK(run.record.problemKeys, byProblem, k);
       perProblem.set(`${model}|${strategy}|${k}`, values);
       const ci = bootstrapMean(values, BOOTSTRAP);
       cells.push({model, strategy, ...parseSingle(strategy), k, value: round(ci.mean), lo: round(ci.lo), hi: round(ci.hi)});
@@ -51,9 +48,13 @@ function gridCells(run: FigureRun): {cells: GridCell[]; perProblem: Map<string, 
   return {cells, perProblem};
 }
 
-export async function singleTurnGridTable(profile?: string) {
-  const run = await figureRun("single-turn-grid", profile);
-  const {cells, perProblem} = gridCells(run);
+export function singleTurnGridTable(profile?: string) {
+  return withFigureRun("single-turn-grid", profile, async (run) => singleTurnGridOf(run, await sampleCounts(run)));
+}
+
+/** The single-turn grid from a run's per-problem counts (exported for the figures bench). */
+export function singleTurnGridOf(run: FigureRun, counts: Array<Cell<SampleCount>>) {
+  const {cells, perProblem} = gridCells(run, counts);
   const best = [];
   for (const [model, modelCells] of groupBy(cells, (c) => c.model)) {
     for (const k of budgets(run)) {
@@ -74,9 +75,12 @@ export async function singleTurnGridTable(profile?: string) {
   };
 }
 
-export async function cotSizeDifficultyTable(profile?: string) {
-  const run = await figureRun("cot-size-difficulty", profile);
-  const {cells} = gridCells(run);
+export function cotSizeDifficultyTable(profile?: string) {
+  return withFigureRun("cot-size-difficulty", profile, async (run) => cotSizeDifficultyOf(run, await sampleCounts(run)));
+}
+
+function cotSizeDifficultyOf(run: FigureRun, counts: Array<Cell<SampleCount>>) {
+  const {cells} = gridCells(run, counts);
   const ks = budgets(run);
   const kMax = ks[ks.length - 1];
   const rows = [];
@@ -91,12 +95,11 @@ export async function cotSizeDifficultyTable(profile?: string) {
     const ranked = cells.filter((c) => c.model === model.name && c.k === kMax && c.strategy !== "single/none+none").sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
     const bestStrategy = ranked[0]?.strategy;
     if (!bestStrategy) continue;
-    const mine = run.trajectories.filter((t) => t.model === model.name);
+    const cellOf = (strategy: string) => counts.find((c) => c.model === model.name && c.strategy === strategy)?.byProblem ?? new Map<string, SampleCount>();
     for (const difficulty of [...difficulties.values()].sort((a, b) => a.order - b.order)) {
-      const subset: FigureRun = {...run, record: {...run.record, problemKeys: difficulty.keys}};
       for (const k of ks) {
-        const best = perProblemPassAtK(subset, mine.filter((t) => t.strategyId === bestStrategy), k);
-        const base = perProblemPassAtK(subset, mine.filter((t) => t.strategyId === "single/none+none"), k);
+        const best = perProblemPassAtK(difficulty.keys, cellOf(bestStrategy), k);
+        const base = perProblemPassAtK(difficulty.keys, cellOf("single/none+none"), k);
         const gain = pairedDifference(best, base, BOOTSTRAP);
         const bestMean = bootstrapMean(best, BOOTSTRAP);
         const baseMean = bootstrapMean(base, BOOTSTRAP);

@@ -8,6 +8,7 @@ import {runExperiment} from "../trajectories/run.ts";
 import {runEstimates, type TokenTotal} from "../trajectories/runTotals.ts";
 import {parseStrategyId} from "../trajectories/strategy.ts";
 import {provenanceOf, round} from "./common.ts";
+import {publishedModels} from "./publish.ts";
 import {siteProfile} from "./runs.ts";
 
 /** Tokens per solved trajectory: the servers' usage, or (labelled) reply characters / 4 where none was sent. */
@@ -62,7 +63,7 @@ export async function yourExperimentsTable(profile = siteProfile(), options: {co
         description: experiment.description,
         source: experiment.source ?? "file",
         baseline,
-        provenance: provenanceOf({runKey, record, trajectories: [], problems: new Map()}, experiment.title),
+        provenance: provenanceOf({runKey, record: {...record, models: publishedModels(record, config, () => null)}}, experiment.title),
         strategies: record.strategies.map((id) => ({id, prompts: promptsOf(id, catalog)})),
         cells: cells.map((c) => ({
           model: c.model,

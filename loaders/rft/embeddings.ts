@@ -1,4 +1,5 @@
 // Statement embeddings for decontamination: an OpenAI-compatible /v1/embeddings server, a local GGUF, or a labelled lexical stand-in.
+import {primaryBaseURL} from "../backends/replicas.ts";
 import OpenAI from "openai";
 import {availableParallelism} from "node:os";
 import type {ModelConfig, RepromptConfig} from "../config/index.ts";
@@ -224,7 +225,7 @@ export function embeddingOptionsFromConfig(config: RepromptConfig, select: {from
     if (!model) throw new RftError(`--embeddings-from: no model named "${select.fromModel}" in reprompt.config.js (configured: ${config.models.map((m) => m.name).join(", ") || "none"})`);
     if (model.backend === "openai") {
       if (!select.modelName) throw new RftError(`--embeddings-from ${model.name}: also name the embedding model the server serves (--embeddings-model NAME)`);
-      return {kind: "openai", openai: {baseURL: model.baseURL, model: select.modelName, apiKeyEnv: model.apiKeyEnv}};
+      return {kind: "openai", openai: {baseURL: primaryBaseURL(model.baseURL), model: select.modelName, apiKeyEnv: model.apiKeyEnv}};
     }
     if (model.backend === "llama") return {kind: "llama", llama: {model: select.modelName ?? model.model, modelsDir: model.modelsDir, threads: model.threads}};
     throw new RftError(`--embeddings-from ${model.name}: the human baseline has no embeddings`);

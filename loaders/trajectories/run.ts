@@ -13,6 +13,7 @@ import {runTokenTotals, type TokenTotal} from "./runTotals.ts";
 import {renderTurnFeedback} from "./feedback.ts";
 import {checkServerIdentities} from "./identity.ts";
 import {createProgress, type ProgressSink} from "./progress.ts";
+import {inShard, type Shard} from "./shard.ts";
 import {strategyId} from "./strategy.ts";
 import {problemContext, runTrajectory, type TrajectoryEffects, TRAJECTORY_ENGINE_VERSION, type TrajectorySpec} from "./trajectory.ts";
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Told one line about problems left out (default: stderr). */
   report?: (line: string) => void;
+  /** Run only this slice of the work units (shard.ts); a sharded run stores no run record (it is a part). */
+  shard?: Shard;
 }
 
 export interface RunModel {
@@ -112,6 +115,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   try {
     const prepared = await prepareRun(resolved, store, options.backendFor);
     backends = prepared.backends;
+    // A shard runs its slice of what is missing (shard.ts): the union of N shards is the unsharded run.
+    if (options.shard) prepared.missing = prepared.missing.filter((u) => inShard(u.key, options.shard));
     const {units, missing, problemKeys} = prepared;
     options.onPlan?.(prepared);
     // Before any request (and only when there is something to ask): each server still serves what the stored
@@ -213,6 +218,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       tokens: []
     };
     const runKey = store.key("run", {experiment: experiment.name, profile: options.profile, engine: record.engine, plan: {problemKeys, models: record.models.map((m) => m.identity), strategies: record.strategies, samples: record.samples, seed: record.seed, judge: record.judge}});
+    // A shard is part of a run: its record would make a partial run the figure's latest.
+    if (options.shard && options.shard.count > 1) return {runKey, record, trajectoryKeys: units.map((u) => u.key)};
     // Summed in DuckDB over the store (reused trajectories included) rather than held in memory; a plan with
     // nothing new has the totals of its stored record (figure loaders resume runs often, a scan is not free).
     const previous = missing.length === 0 ? store.get<RunRecord>("run", runKey) : undefined;
