@@ -80,6 +80,20 @@ export function problemList(file: string, problems: readonly string[]): string {
   return `${file}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`;
 }
 
+/**
+ * One readable line for a config that does not load: a syntax error with its line and column (esbuild's
+ * "Transform failed" text), or the error the file threw while evaluating, with where it threw in the file.
+ */
+export function loadFailure(error: unknown, file: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const syntax = message.match(/^Transform failed[^\n]*\n(?:[^\n]*?)(\d+):(\d+): ERROR: ([^\n]*)/);
+  if (syntax) return `syntax error at line ${syntax[1]}, column ${Number(syntax[2]) + 1}: ${syntax[3]}`;
+  const name = error instanceof Error ? error.name : "Error";
+  const frame = error instanceof Error ? (error.stack ?? "").split("\n").find((l) => l.includes(file)) : undefined;
+  const at = frame?.match(/:(\d+):(\d+)\)?\s*$/);
+  return `${name}: ${message.split("\n")[0]}${at ? ` (line ${at[1]}, column ${at[2]})` : ""}`;
+}
+
 export async function loadConfig(file = configPath()): Promise<RepromptConfig> {
   if (!existsSync(file)) {
     if (file === join(projectRoot, "reprompt.config.js")) return parseConfig({}, file);
@@ -91,7 +105,7 @@ export async function loadConfig(file = configPath()): Promise<RepromptConfig> {
   try {
     module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {default?: unknown};
   } catch (error) {
-    throw new ConfigError(`${file}: cannot load the config (${(error as Error).message.split("\n")[0]}); if it uses \`export default\`, rename it to .mjs`);
+    throw new ConfigError(`${file}: cannot load the config: ${loadFailure(error, file)}`);
   }
   const exported = module.default as {default?: unknown} | undefined;
   const value = exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1 ? exported.default : exported;

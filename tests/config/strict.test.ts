@@ -131,6 +131,22 @@ describe("strict config", () => {
     expect(result.stderr).toBe(`reprompt: ${typo}: models[0].concurency: unknown key (did you mean "concurrency"?)\n`);
   });
 
+  it("a config that does not load is one line naming the file and where (no stack trace)", () => {
+    const dir = tempDir();
+    const broken = join(dir, "broken.config.js");
+    writeFileSync(broken, "export default {\n  models: [\n");
+    const throwing = join(dir, "throwing.config.js");
+    writeFileSync(throwing, "export default {models: notDefinedAnywhere};\n");
+    const run = (file: string) => spawnSync(process.execPath, [cliPath(), "config"], {cwd: repoRoot, encoding: "utf8", env: {...process.env, REPROMPT_CONFIG: file}});
+    const syntax = run(broken);
+    expect(syntax.status).toBe(2);
+    expect(syntax.stderr).toMatch(new RegExp(`^reprompt: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: cannot load the config: syntax error at line 3, column 1: [^\\n]+\\n$`));
+    const thrown = run(throwing);
+    expect(thrown.status).toBe(2);
+    expect(thrown.stderr).toContain(`${throwing}: cannot load the config: ReferenceError: notDefinedAnywhere is not defined`);
+    expect(thrown.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
   it("problem files are strict too: a misspelt key would otherwise fall back to a default", async () => {
     const {parseProblemsJsonl} = await import("../../loaders/datasets/index.ts");
     const row = {id: "p", dataset: "d", io_mode: "stdio", public_tests: [], private_tests: [{input: "", output: "1"}], time_limit: 2, generated_test: []};
