@@ -31,7 +31,7 @@ afterEach(async () => {
 describe("terminal escaping", () => {
   it("`problems` prints a hostile id with its control characters made visible, and a long one cut", async () => {
     const file = join(dir, "ids.jsonl");
-    const row = (id: string) => JSON.stringify({id, dataset: "t", io_mode: "stdio", public_tests: [], private_tests: []});
+    const row = (id: string) => JSON.stringify({id, dataset: "t", io_mode: "stdio", public_tests: [], private_tests: [{input: "", output: "1\n"}]});
     writeFileSync(file, `${row(HOSTILE)}\n${row("z".repeat(5000))}\n`);
     const {code, out, err} = await cli(["problems", "--problems", file]);
     expect(code, err).toBe(0);

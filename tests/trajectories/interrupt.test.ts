@@ -15,19 +15,23 @@ import {MAX_CORRECT, maxRow, SUM_CORRECT, sumRow, writeProblems} from "./fixture
 const SAMPLES = 12;
 const TRAJECTORIES = 2 * SAMPLES;
 
-/** Request records on disk (complete lines), read without opening a Store, as `{messages, seed}` fingerprints. */
+/**
+ * Request records on disk (complete lines of live segments and sealed packs; a key once), read without opening
+ * a Store, as `{messages, seed}` fingerprints.
+ */
 function storedRequests(store: string): string[] {
-  const d = join(store, "segments", "request");
-  if (!existsSync(d)) return [];
-  return readdirSync(d).flatMap((f) =>
-    readFileSync(join(d, f), "utf8")
-      .split("\n")
-      .filter((line) => line.trim())
-      .map((line) => {
-        const record = JSON.parse(line).data as {messages: unknown; completion: {seed: number}};
-        return canonicalJson({messages: record.messages, seed: record.completion.seed});
-      })
-  );
+  const byKey = new Map<string, string>();
+  for (const d of [join(store, "segments", "request"), join(store, "sealed", "request")]) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d).filter((name) => name.endsWith(".jsonl"))) {
+      for (const line of readFileSync(join(d, f), "utf8").split("\n")) {
+        if (!line.trim()) continue;
+        const {key, data} = JSON.parse(line) as {key: string; data: {messages: unknown; completion: {seed: number}}};
+        byKey.set(key, canonicalJson({messages: data.messages, seed: data.completion.seed}));
+      }
+    }
+  }
+  return [...byKey.values()];
 }
 
 const fingerprint = (body: FakeChatBody) => canonicalJson({messages: body.messages, seed: body.seed});
