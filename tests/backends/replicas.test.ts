@@ -29,7 +29,7 @@ describe("config: baseURL as a list", () => {
   it("accepts one URL or a non-empty list of URLs, and names the bad entry", () => {
     const model = (baseURL: unknown) => ({models: [{name: "m", backend: "openai", baseURL, model: "x"}]});
     expect(parseConfig(model(["http://127.0.0.1:8000/v1", "http://127.0.0.1:8001/v1"]), "c.js").models[0]).toMatchObject({baseURL: ["http://127.0.0.1:8000/v1", "http://127.0.0.1:8001/v1"]});
-    expect(() => parseConfig(model([]), "c.js")).toThrow(/c\.js: field `models\[0\]\.baseURL`/);
+    expect(() => parseConfig(model([]), "c.js")).toThrow(/c\.js: models\[0\]\.baseURL: /);
     expect(() => parseConfig(model(["http://127.0.0.1:8000/v1", "not a url"]), "c.js")).toThrow(/models\[0\]\.baseURL\[1\]/);
   });
 });
